@@ -1,0 +1,97 @@
+"""The generic API viewset: same filterset and same `visible_to()` as the list page."""
+
+from django.http import Http404
+from rest_framework import status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from core.services import VersionConflict, object_delete
+from org.permissions import has_perm
+
+ACTION_FOR_METHOD = {"list": "view", "retrieve": "view", "create": "add", "update": "change",
+                     "partial_update": "change", "destroy": "delete"}
+
+
+class KedaoModelViewSet(viewsets.ModelViewSet):
+    """List/retrieve/create/update/delete for one object type.
+
+    - 403 when no role grants the action; 404 when the record is outside the caller's view scope;
+      403 when visible but outside the scope of the action.
+    - GET one record sends an ETag; PUT/PATCH/DELETE with a stale If-Match get 412.
+    """
+
+    queryset = None
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def permission_action(self):
+        return ACTION_FOR_METHOD.get(self.action, "view")
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action is None:
+            return
+        if not has_perm(request.user, self.model, "view") or not has_perm(
+            request.user, self.model, self.permission_action()
+        ):
+            raise PermissionDenied()
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user, "view")
+
+    def get_object(self):
+        obj = super().get_object()
+        action = self.permission_action()
+        if action != "view" and not self.model.objects.visible_to(self.request.user, action).filter(
+            pk=obj.pk
+        ).exists():
+            raise PermissionDenied()
+        return obj
+
+    def _check_if_match(self, instance):
+        expected = self.request.headers.get("If-Match")
+        if expected and expected.strip() not in (instance.etag, f"W/{instance.etag}", "*"):
+            raise VersionConflict(instance)
+        return instance.version if expected else None
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = instance.etag
+        return response
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        expected = self._check_if_match(instance)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.context["expected_version"] = expected
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        fresh = self.get_queryset().get(pk=instance.pk)
+        response = Response(self.get_serializer(fresh).data)
+        response["ETag"] = fresh.etag
+        return response
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        instance = serializer.save()
+        fresh = self.get_queryset().get(pk=instance.pk)
+        response = Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = fresh.etag
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        expected = self._check_if_match(instance)
+        object_delete(instance=instance, actor=request.user, expected_version=expected)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Http404):
+            exc.args = ("Not found.",)
+        return super().handle_exception(exc)

@@ -1,0 +1,58 @@
+"""Base FilterSet: one per object, used by its list page AND its API endpoint.
+
+Sorting goes through the `ordering` filter, an allow-list: an unknown field is a validation error
+(a 400 in the API, a message beside the filter on the page), never a raw `order_by()`.
+"""
+
+import django_filters
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class KedaoFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    # Subclasses name the fields that `q` searches and the fields one may sort by.
+    search_fields: tuple = ()
+    ordering_fields: tuple = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = list(self.ordering_fields) or ["id"]
+        pairs = [(f, f) for f in fields]
+        self.filters["ordering"] = django_filters.OrderingFilter(
+            fields=pairs, label=_("Sort by"), field_name="ordering"
+        )
+        self.filters["ordering"].model = self._meta.model
+        self.filters["ordering"].parent = self
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value or not self.search_fields:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{field: value}) if field.endswith("__iexact") or field.endswith("__exact") \
+                else Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not queryset.query.order_by:
+            queryset = queryset.order_by(*self.default_ordering())
+        elif "pk" not in queryset.query.order_by and "-pk" not in queryset.query.order_by:
+            # A unique tie-breaker keeps pages stable when many rows share the sort value.
+            queryset = queryset.order_by(*queryset.query.order_by, "-pk")
+        return queryset
+
+    def default_ordering(self):
+        ordering = list(self._meta.model._meta.ordering or ["-pk"])
+        if "pk" not in ordering and "-pk" not in ordering and "id" not in ordering and "-id" not in ordering:
+            ordering.append("-pk")
+        return ordering
+
+
+def list_count_limit():
+    return settings.KEDAO["LIST_COUNT_LIMIT"]

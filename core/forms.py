@@ -1,0 +1,51 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def style_fields(form):
+    """Give every widget its Bootstrap class, so templates can render fields generically."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class KedaoModelForm(forms.ModelForm):
+    """A ModelForm that carries the version it was loaded at (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        style_fields(self)
+
+
+class BulkEditForm(forms.Form):
+    """Fields left empty are not changed; subclasses declare the editable fields, all optional."""
+
+    pk = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+
+    def __init__(self, *args, queryset=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["pk"].queryset = queryset
+        for name, field in self.fields.items():
+            if name != "pk":
+                field.required = False
+        style_fields(self)
+
+    def changed_values(self):
+        return {name: value for name, value in self.cleaned_data.items()
+                if name != "pk" and value not in (None, "", [])}
+
+
+class ConfirmForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Yes, I am sure"), required=True)

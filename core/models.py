@@ -1,0 +1,197 @@
+"""The base every Kedao object stands on: audit columns, optimistic locking, soft delete, scope.
+
+Visibility is decided in one place, `ScopedQuerySet.visible_to()`, which asks
+`org.permissions` for a single filter. Nothing else in request code decides who sees a row.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class KedaoQuerySet(models.QuerySet):
+    def visible_to(self, user, action="view"):
+        """The rows `user` may act on with `action`; the only visibility decision in Kedao."""
+        from org.permissions import scope_filter
+
+        condition = scope_filter(user, self.model, action)
+        if condition is None:
+            return self
+        if condition is False:
+            return self.none()
+        return self.filter(condition)
+
+
+class KedaoManager(models.Manager.from_queryset(KedaoQuerySet)):
+    """Hides soft-deleted rows; `all_objects` sees them (recycle bin, restore, audit)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllObjectsManager(models.Manager.from_queryset(KedaoQuerySet)):
+    pass
+
+
+class KedaoModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+", editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+", editable=False,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("deleted by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+", editable=False,
+    )
+
+    objects = KedaoManager()
+    all_objects = AllObjectsManager()
+
+    # Fields left out of the change log: bookkeeping that changes on every save.
+    audit_exclude = ("created_at", "updated_at", "created_by", "updated_by", "version",
+                     "deleted_at", "deleted_by")
+    # How visibility is decided for this model (see org.permissions): "scoped" rows carry an owner
+    # and an org unit; "parent" rows (`scope_parent` names the FK) are visible with their parent;
+    # "global" rows are visible to everyone granted the action.
+    scope_kind = "global"
+    scope_parent = None
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
+
+    @property
+    def etag(self):
+        return f'"{self.pk}-{self.version}"'
+
+    def get_absolute_url(self):
+        from core.registry import get_object_type
+
+        object_type = get_object_type(self.__class__)
+        return object_type.url("detail", self) if object_type else None
+
+
+class ScopedModel(KedaoModel):
+    """A record with an owner and the owner's org unit at the time it was assigned."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    org_unit = models.ForeignKey(
+        "org.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )
+
+    scope_kind = "scoped"
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+        default_manager_name = "objects"
+
+
+class ObjectChange(models.Model):
+    """One row per create / update / delete / restore of any Kedao object (the audit trail)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Updated")
+        DELETE = "delete", _("Deleted")
+        RESTORE = "restore", _("Restored")
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("request"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField(_("object"), max_length=200)
+    prechange_data = models.JSONField(null=True, blank=True)
+    postchange_data = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ("-time", "-id")
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def diff(self):
+        """[(field name, old, new)] for every field that differs."""
+        pre = self.prechange_data or {}
+        post = self.postchange_data or {}
+        return [(key, pre.get(key), post.get(key)) for key in sorted(set(pre) | set(post))
+                if pre.get(key) != post.get(key)]
+
+
+class Share(models.Model):
+    """An explicit grant on one record to a person or a team (account team, project team…).
+
+    Shares widen what `visible_to` returns: members see the record, and may change it when
+    `can_change` is set, whatever their role's data scope.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("employee"), on_delete=models.CASCADE, null=True,
+        blank=True, related_name="shares",
+    )
+    team = models.ForeignKey(
+        "org.Team", verbose_name=_("team"), on_delete=models.CASCADE, null=True, blank=True,
+        related_name="shares",
+    )
+    role = models.CharField(_("role in the team"), max_length=50, blank=True)
+    can_change = models.BooleanField(_("may edit"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        indexes = [
+            models.Index(fields=["content_type", "employee"]),
+            models.Index(fields=["content_type", "team"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employee__isnull=False) | models.Q(team__isnull=False),
+                name="share_has_grantee",
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "employee"], name="share_unique_employee",
+                condition=models.Q(employee__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "team"], name="share_unique_team",
+                condition=models.Q(team__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.employee or self.team)
+
+
+def new_request_id():
+    return uuid.uuid4()

@@ -1,0 +1,212 @@
+"""Generic writes shared by every object type: save with version check, soft delete, restore.
+
+Each runs in one transaction and writes its audit row (ObjectChange) inside it, so a refused
+write leaves nothing behind: no row change, no audit entry.
+"""
+
+import datetime
+import decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .context import current_request_id
+from .models import ObjectChange, Share
+
+
+class VersionConflict(Exception):
+    """The record changed since the editor loaded it; `current` is what is stored now."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(f"{current!r} is at version {current.version}")
+
+
+def _plain(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "label": str(value)}
+    return value
+
+
+def serialize_object(instance):
+    """The audited state of a record: concrete fields, foreign keys with their labels, tags."""
+    exclude = set(getattr(instance, "audit_exclude", ()))
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.primary_key:
+            continue
+        if field.is_relation:
+            related_id = getattr(instance, field.attname)
+            if related_id is None:
+                data[field.name] = None
+            else:
+                related = getattr(instance, field.name, None)
+                data[field.name] = {"id": related_id, "label": str(related)}
+        else:
+            data[field.name] = _plain(field.value_from_object(instance))
+    for field in instance._meta.many_to_many:
+        if field.name in exclude:
+            continue
+        if instance.pk:
+            data[field.name] = sorted(str(item) for item in getattr(instance, field.name).all())
+    if hasattr(instance, "tags") and instance.pk:
+        data["tags"] = sorted(instance.tags.names())
+    if hasattr(instance, "audit_extra") and instance.pk:
+        data.update(instance.audit_extra())
+    return data
+
+
+def log_change(*, instance, action, actor, prechange=None, postchange=None):
+    return ObjectChange.objects.create(
+        user=actor if actor and actor.is_authenticated else None,
+        user_name=actor.get_username() if actor and actor.is_authenticated else "",
+        request_id=current_request_id(),
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance.__class__),
+        object_id=instance.pk,
+        object_repr=str(instance)[:200],
+        prechange_data=prechange,
+        postchange_data=postchange,
+    )
+
+
+def _assign_scope_columns(instance, actor):
+    """Owner defaults to the actor; the org unit follows the owner's unit when assigned."""
+    if getattr(instance, "scope_kind", None) != "scoped":
+        return
+    if not instance.owner_id:
+        instance.owner = actor
+    owner_changed = instance.owner_id != getattr(instance, "_original_owner_id", instance.owner_id)
+    if instance._state.adding or owner_changed or not instance.org_unit_id:
+        unit_id = instance.owner.unit_id
+        if unit_id is None:
+            raise ValidationError({"owner": _("%(name)s belongs to no org unit; place them in one first.")
+                                   % {"name": instance.owner}})
+        instance.org_unit_id = unit_id
+
+
+def _check_still_allowed(instance, actor, action):
+    """Refuse a write that would leave the record outside what the actor may change."""
+    model = instance.__class__
+    if not model.objects.visible_to(actor, action).filter(pk=instance.pk).exists():
+        field = "owner" if getattr(model, "scope_kind", "") == "scoped" else (model.scope_parent or "__all__")
+        raise ValidationError({field: _("You may not assign this record where you could no longer edit it.")})
+
+
+@transaction.atomic
+def object_save(*, instance, actor, expected_version=None, save_m2m=None):
+    """Create or update `instance` (already validated) as `actor`, with audit and version check."""
+    model = instance.__class__
+    if instance._state.adding:
+        if hasattr(instance, "created_by_id"):
+            instance.created_by = actor
+            instance.updated_by = actor
+        _assign_scope_columns(instance, actor)
+        instance.save()
+        if save_m2m:
+            save_m2m()
+        _check_still_allowed(instance, actor, "change")
+        log_change(instance=instance, action=ObjectChange.Action.CREATE, actor=actor,
+                   postchange=serialize_object(instance))
+        return instance
+
+    current = model._base_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and int(expected_version) != current.version:
+        raise VersionConflict(current)
+    prechange = serialize_object(current)
+    instance._original_owner_id = getattr(current, "owner_id", None)
+    if hasattr(instance, "updated_by_id"):
+        instance.updated_by = actor
+    _assign_scope_columns(instance, actor)
+    instance.version = current.version + 1
+    instance.save()
+    if save_m2m:
+        save_m2m()
+    _check_still_allowed(instance, actor, "change")
+    postchange = serialize_object(instance)
+    if postchange != prechange:
+        log_change(instance=instance, action=ObjectChange.Action.UPDATE, actor=actor,
+                   prechange=prechange, postchange=postchange)
+    return instance
+
+
+@transaction.atomic
+def object_delete(*, instance, actor, expected_version=None):
+    """Move a record to the recycle bin (soft delete)."""
+    model = instance.__class__
+    current = model._base_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and int(expected_version) != current.version:
+        raise VersionConflict(current)
+    if current.deleted_at is not None:
+        return current
+    prechange = serialize_object(current)
+    model._base_manager.filter(pk=current.pk).update(
+        deleted_at=timezone.now(), deleted_by=actor, version=current.version + 1
+    )
+    log_change(instance=current, action=ObjectChange.Action.DELETE, actor=actor, prechange=prechange)
+    return current
+
+
+@transaction.atomic
+def object_restore(*, instance, actor):
+    """Bring a record back from the recycle bin."""
+    model = instance.__class__
+    if instance.deleted_at is None:
+        return instance
+    if getattr(model, "scope_parent", None):
+        parent = getattr(instance, model.scope_parent)
+        if parent.deleted_at is not None:
+            raise ValidationError(_("Restore %(parent)s first: this record belongs to it.") % {"parent": parent})
+    try:
+        with transaction.atomic():
+            model._base_manager.filter(pk=instance.pk).update(
+                deleted_at=None, deleted_by=None, version=instance.version + 1
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("It cannot be restored: another live record now holds one of its unique values.")
+        ) from error
+    instance.refresh_from_db()
+    log_change(instance=instance, action=ObjectChange.Action.RESTORE, actor=actor,
+               postchange=serialize_object(instance))
+    return instance
+
+
+@transaction.atomic
+def share_add(*, instance, actor, employee=None, team=None, role="", can_change=False):
+    """Add a person or a team to a record's team (account team, project team)."""
+    from org.permissions import has_perm
+
+    if not has_perm(actor, instance.__class__, "change") or not instance.__class__.objects.visible_to(
+        actor, "change"
+    ).filter(pk=instance.pk).exists():
+        raise PermissionDenied
+    if employee is None and team is None:
+        raise ValidationError({"employee": _("Choose a person or a team.")})
+    content_type = ContentType.objects.get_for_model(instance.__class__)
+    share, _created = Share.objects.update_or_create(
+        content_type=content_type, object_id=instance.pk, employee=employee, team=team,
+        defaults={"role": role, "can_change": can_change, "created_by": actor},
+    )
+    log_change(instance=instance, action=ObjectChange.Action.UPDATE, actor=actor,
+               prechange={"team": None}, postchange={"team": f"+ {share}"})
+    return share
+
+
+@transaction.atomic
+def share_remove(*, share, actor):
+    model = share.content_type.model_class()
+    instance = model.objects.visible_to(actor, "change").filter(pk=share.object_id).first()
+    if instance is None:
+        raise PermissionDenied
+    label = str(share)
+    share.delete()
+    log_change(instance=instance, action=ObjectChange.Action.UPDATE, actor=actor,
+               prechange={"team": f"- {label}"}, postchange={"team": None})

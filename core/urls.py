@@ -1,0 +1,34 @@
+from django.urls import path
+
+from .views import auth, pages
+
+
+def object_urlpatterns(model_name, plural, *, list=None, detail=None, edit=None, delete=None,
+                       bulk_edit=None, bulk_delete=None):
+    """URLs of one object type, named `<model>_<action>` inside the app's namespace."""
+    patterns = []
+    if list:
+        patterns.append(path(f"{plural}/", list.as_view(), name=f"{model_name}_list"))
+    if edit:
+        patterns.append(path(f"{plural}/add/", edit.as_view(), name=f"{model_name}_add"))
+        patterns.append(path(f"{plural}/<int:pk>/edit/", edit.as_view(), name=f"{model_name}_edit"))
+    if bulk_edit:
+        patterns.append(path(f"{plural}/bulk-edit/", bulk_edit.as_view(), name=f"{model_name}_bulk_edit"))
+    if bulk_delete:
+        patterns.append(path(f"{plural}/bulk-delete/", bulk_delete.as_view(), name=f"{model_name}_bulk_delete"))
+    if detail:
+        patterns.append(path(f"{plural}/<int:pk>/", detail.as_view(), name=f"{model_name}_detail"))
+    if delete:
+        patterns.append(path(f"{plural}/<int:pk>/delete/", delete.as_view(), name=f"{model_name}_delete"))
+    return patterns
+
+
+app_name = "core"
+urlpatterns = [
+    path("search/", pages.search, name="search"),
+    path("recycle-bin/", pages.recycle_bin, name="recycle_bin"),
+    path("recycle-bin/<str:object_type>/<int:pk>/restore/", pages.restore, name="restore"),
+    path("autocomplete/<str:object_type>/", pages.autocomplete, name="autocomplete"),
+    path("shares/<str:object_type>/<int:pk>/", pages.share_manage, name="share_manage"),
+    path("account/password/", auth.password_change, name="password_change"),
+]

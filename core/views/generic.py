@@ -1,0 +1,365 @@
+"""Generic object views, written once and used by every object type.
+
+A new object type declares its queryset, filterset, table and form (see
+docs/development/adding-an-object.md); visibility always comes from `visible_to()`.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2.paginators import LazyPaginator
+
+from core import exports
+from core.filtersets import list_count_limit
+from core.forms import ConfirmForm
+from core.models import ObjectChange
+from core.registry import get_object_type, panels_for
+from core.services import VersionConflict, object_delete, object_save
+from org.permissions import has_perm
+
+PER_PAGE_CHOICES = (25, 50, 100, 200)
+
+
+class ObjectMixin(LoginRequiredMixin):
+    queryset = None
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def object_type(self):
+        return get_object_type(self.model)
+
+    def require_perm(self, action):
+        if not has_perm(self.request.user, self.model, action):
+            raise PermissionDenied
+
+    def get_object(self, action="view"):
+        """404 outside the view scope (no existence leak); 403 when in view but not in `action` scope."""
+        self.require_perm("view")
+        pk = self.kwargs["pk"]
+        obj = self.queryset.visible_to(self.request.user, "view").filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        if action != "view":
+            self.require_perm(action)
+            if not self.model.objects.visible_to(self.request.user, action).filter(pk=pk).exists():
+                raise PermissionDenied
+        return obj
+
+    def url(self, action, obj=None):
+        return self.object_type().url(action, obj)
+
+    def safe_return_url(self, default):
+        url = self.request.POST.get("return_url") or self.request.GET.get("return_url")
+        if url and url_has_allowed_host_and_scheme(url, allowed_hosts={self.request.get_host()}):
+            return url
+        return default
+
+    def base_context(self, **extra):
+        user = self.request.user
+        context = {
+            "model": self.model,
+            "object_type": self.object_type(),
+            "verbose_name": self.model._meta.verbose_name,
+            "verbose_name_plural": self.model._meta.verbose_name_plural,
+            "perms_for": {action: has_perm(user, self.model, action)
+                          for action in ("view", "add", "change", "delete", "export")},
+            "list_url": self.url("list"),
+            "add_url": self.url("add"),
+        }
+        context.update(extra)
+        return context
+
+
+class ObjectListView(ObjectMixin, View):
+    filterset_class = None
+    table_class = None
+    template_name = "core/object_list.html"
+    bulk_edit = True
+    export_columns = None  # default: the table's columns
+
+    def get(self, request):
+        self.require_perm("view")
+        export_format = request.GET.get("export")
+        action = "export" if export_format else "view"
+        if export_format:
+            self.require_perm("export")
+        queryset = self.queryset.visible_to(request.user, action)
+        filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+        valid = filterset.is_valid() if filterset.is_bound else True
+        rows = filterset.qs if valid else queryset.none()
+        if export_format:
+            if not valid:
+                messages.error(request, _("Fix the filters before exporting."))
+                return HttpResponseRedirect(self.url("list"))
+            return exports.export_response(
+                request, rows, self.table_class, export_format, self.model._meta.verbose_name_plural
+            )
+        hidden = self.hidden_columns()
+        table = self.table_class(rows, request=request, exclude=hidden)
+        ordering = request.GET.get("ordering")
+        if ordering and valid:
+            table.order_by = ordering
+        per_page = self.per_page()
+        table.paginate(paginator_class=LazyPaginator, page=self.page_number(), per_page=per_page)
+        limit = list_count_limit()
+        # A bounded count: exact up to the limit, "limit+" beyond, never a full scan of millions.
+        count = rows.order_by()[: limit + 1].count() if valid else 0
+        context = self.base_context(
+            table=table, filterset=filterset, filter_valid=valid, count=min(count, limit),
+            count_capped=count > limit, per_page=per_page, per_page_choices=PER_PAGE_CHOICES,
+            optional_columns=self.table_class.optional_columns(), hidden_columns=hidden,
+            bulk_edit_url=self.url("bulk_edit") if self.bulk_edit else None,
+            bulk_delete_url=self.url("bulk_delete"),
+            query_without_page=self.query_without("page"),
+        )
+        template = self.template_name
+        if request.htmx and request.htmx.target == "object-list":
+            template = "core/partials/object_list_results.html"
+        return render(request, template, context, status=200 if valid else 400)
+
+    def post(self, request):
+        """Save the user's column choice for this list."""
+        self.require_perm("view")
+        allowed = {name for name, _label in self.table_class.optional_columns()}
+        shown = set(request.POST.getlist("columns")) & allowed
+        prefs = dict(request.user.preferences or {})
+        prefs.setdefault("hidden_columns", {})[self.model._meta.label_lower] = sorted(allowed - shown)
+        type(request.user).objects.filter(pk=request.user.pk).update(preferences=prefs)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def hidden_columns(self):
+        prefs = self.request.user.preferences or {}
+        return tuple(prefs.get("hidden_columns", {}).get(self.model._meta.label_lower, ()))
+
+    def per_page(self):
+        try:
+            value = int(self.request.GET.get("per_page", 50))
+        except ValueError:
+            value = 50
+        return value if value in PER_PAGE_CHOICES else 50
+
+    def page_number(self):
+        try:
+            return max(1, int(self.request.GET.get("page", 1)))
+        except ValueError:
+            return 1
+
+    def query_without(self, *names):
+        query = self.request.GET.copy()
+        for name in names:
+            query.pop(name, None)
+        return query.urlencode()
+
+
+class ObjectView(ObjectMixin, View):
+    """Detail page: the object's fields, then the panels other apps registered for it."""
+
+    template_name = "core/object_detail.html"
+    detail_fields = None  # names shown in the main card; default: the edit form's fields
+
+    def get(self, request, pk):
+        obj = self.get_object("view")
+        panels = []
+        for panel in panels_for(self.model):
+            html = panel.render(request, obj)
+            if html:
+                panels.append({"name": panel.name, "html": html})
+        context = self.base_context(
+            object=obj, fields=self.field_rows(obj), panels=panels,
+            can_change=self.model.objects.visible_to(request.user, "change").filter(pk=pk).exists(),
+            can_delete=self.model.objects.visible_to(request.user, "delete").filter(pk=pk).exists(),
+            edit_url=self.url("edit", obj), delete_url=self.url("delete", obj),
+        )
+        return render(request, self.template_name, context)
+
+    def field_rows(self, obj):
+        rows = []
+        for name in self.detail_fields or ():
+            field = obj._meta.get_field(name)
+            if field.many_to_many or (hasattr(field, "related_model") and name == "tags"):
+                value = ", ".join(str(item) for item in getattr(obj, name).all())
+            elif field.choices:
+                value = getattr(obj, f"get_{name}_display")()
+            else:
+                value = getattr(obj, name)
+            rows.append({"name": name, "label": field.verbose_name, "value": value})
+        return rows
+
+
+class ObjectEditView(ObjectMixin, View):
+    """Create (no pk) or update (pk): the version the form was loaded at must still be current."""
+
+    form_class = None
+    template_name = "core/object_edit.html"
+
+    def get_instance(self):
+        if "pk" in self.kwargs:
+            return self.get_object("change")
+        self.require_perm("add")
+        return self.model(**self.initial_from_query())
+
+    def initial_from_query(self):
+        """Prefill a foreign key from ?<field>=<id> (e.g. a contact created from a customer)."""
+        values = {}
+        for field in self.model._meta.concrete_fields:
+            if field.is_relation and field.name in self.request.GET:
+                related = field.related_model
+                manager = related.objects
+                candidates = manager.visible_to(self.request.user, "view") if hasattr(manager, "visible_to") \
+                    else manager.all()
+                match = candidates.filter(pk=self.request.GET[field.name]).first() \
+                    if self.request.GET[field.name].isdigit() else None
+                if match is not None:
+                    values[field.name] = match
+        return values
+
+    def get(self, request, pk=None):
+        instance = self.get_instance()
+        form = self.form_class(instance=instance, user=request.user)
+        return self.render_form(form, instance)
+
+    def post(self, request, pk=None):
+        instance = self.get_instance()
+        form = self.form_class(request.POST, request.FILES, instance=instance, user=request.user)
+        conflict = None
+        if form.is_valid():
+            try:
+                obj = object_save(
+                    instance=form.save(commit=False), actor=request.user,
+                    expected_version=form.cleaned_data.get("version") if pk else None,
+                    save_m2m=form.save_m2m,
+                )
+            except VersionConflict as error:
+                conflict = error.current
+                form.add_error(None, _("%(user)s saved this record while you were editing it. Your changes "
+                                       "were not saved; compare them with the current values below.")
+                               % {"user": conflict.updated_by or _("Someone")})
+            except ValidationError as error:
+                self.add_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s saved.") % {"name": obj})
+                return HttpResponseRedirect(self.safe_return_url(self.url("detail", obj)))
+        return self.render_form(form, instance, conflict=conflict, status=409 if conflict else 400)
+
+    @staticmethod
+    def add_errors(form, error):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+
+    def render_form(self, form, instance, conflict=None, status=200):
+        current = None
+        if conflict is not None:
+            current = []
+            for name, field in form.fields.items():
+                if name == "version" or name not in {f.name for f in conflict._meta.get_fields()}:
+                    continue
+                model_field = conflict._meta.get_field(name)
+                value = getattr(conflict, f"get_{name}_display")() if getattr(model_field, "choices", None) \
+                    else getattr(conflict, name)
+                if name == "tags":
+                    value = ", ".join(conflict.tags.names())
+                current.append({"label": field.label, "value": value})
+            # The retry is based on what is stored now.
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        context = self.base_context(
+            form=form, object=instance if instance.pk else None, current_values=current,
+            cancel_url=self.url("detail", instance) if instance.pk else self.url("list"),
+        )
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ObjectDeleteView(ObjectMixin, View):
+    template_name = "core/object_delete.html"
+
+    def get(self, request, pk):
+        obj = self.get_object("delete")
+        return render(request, self.template_name, self.base_context(object=obj, form=ConfirmForm()))
+
+    def post(self, request, pk):
+        obj = self.get_object("delete")
+        object_delete(instance=obj, actor=request.user)
+        messages.success(request, _("%(name)s moved to the recycle bin.") % {"name": obj})
+        return HttpResponseRedirect(self.safe_return_url(self.url("list")))
+
+
+class BulkEditView(ObjectMixin, View):
+    form_class = None
+    template_name = "core/bulk_edit.html"
+
+    def post(self, request):
+        self.require_perm("change")
+        editable = self.queryset.visible_to(request.user, "change")
+        form = self.form_class(request.POST, queryset=editable, user=request.user)
+        if "_apply" in request.POST and form.is_valid():
+            changes = form.changed_values()
+            try:
+                with transaction.atomic():
+                    for obj in form.cleaned_data["pk"]:
+                        for name, value in changes.items():
+                            if name == "tags":
+                                continue
+                            setattr(obj, name, value)
+                        tags = changes.get("tags")
+                        object_save(instance=obj, actor=request.user,
+                                    save_m2m=(lambda o=obj: o.tags.add(*tags)) if tags else None)
+            except ValidationError as error:
+                ObjectEditView.add_errors(form, error)
+            else:
+                messages.success(request, _("%(count)d records updated.") % {"count": len(form.cleaned_data["pk"])})
+                return HttpResponseRedirect(self.safe_return_url(self.url("list")))
+        elif "_apply" not in request.POST:
+            form = self.form_class(initial={"pk": request.POST.getlist("pk")}, queryset=editable,
+                                   user=request.user)
+            selected = editable.filter(pk__in=[pk for pk in request.POST.getlist("pk") if pk.isdigit()])
+            if not selected.exists():
+                messages.warning(request, _("Select at least one record you may edit."))
+                return HttpResponseRedirect(self.safe_return_url(self.url("list")))
+        context = self.base_context(form=form, return_url=self.safe_return_url(self.url("list")))
+        return render(request, self.template_name, context, status=200 if not form.errors else 400)
+
+
+class BulkDeleteView(ObjectMixin, View):
+    template_name = "core/bulk_delete.html"
+
+    def post(self, request):
+        self.require_perm("delete")
+        deletable = self.queryset.visible_to(request.user, "delete")
+        pks = [pk for pk in request.POST.getlist("pk") if pk.isdigit()]
+        selected = list(deletable.filter(pk__in=pks))
+        if not selected:
+            messages.warning(request, _("Select at least one record you may delete."))
+            return HttpResponseRedirect(self.safe_return_url(self.url("list")))
+        if "_confirm" in request.POST:
+            with transaction.atomic():
+                for obj in selected:
+                    object_delete(instance=obj, actor=request.user)
+            messages.success(request, _("%(count)d records moved to the recycle bin.") % {"count": len(selected)})
+            return HttpResponseRedirect(self.safe_return_url(self.url("list")))
+        context = self.base_context(objects=selected, return_url=self.safe_return_url(self.url("list")))
+        return render(request, self.template_name, context)
+
+
+def changelog_rows(obj, limit=50):
+    """Audit rows of one object for its detail page, newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj.__class__)
+    return ObjectChange.objects.filter(content_type=content_type, object_id=obj.pk).select_related("user")[:limit]
+
+
+def reverse_detail(obj):
+    object_type = get_object_type(obj.__class__)
+    return object_type.url("detail", obj) if object_type else reverse("home")

@@ -1,0 +1,141 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.models import Share
+from core.registry import get_object_type, object_types
+from core.services import object_restore, share_add, share_remove
+from org.permissions import has_perm
+
+SEARCH_LIMIT = 10
+
+
+@login_required
+def home(request):
+    from core.registry import menu_items
+
+    cards = []
+    for object_type in object_types():
+        if object_type.search_fields and has_perm(request.user, object_type.model, "view"):
+            url = object_type.url("list")
+            if url:
+                cards.append({"label": object_type.verbose_name_plural, "url": url,
+                              "add_url": object_type.url("add") if has_perm(
+                                  request.user, object_type.model, "add") else None})
+    return render(request, "core/home.html", {"cards": cards, "menu": menu_items()})
+
+
+def _search_filter(object_type, query):
+    from django.db.models import Q
+
+    condition = Q()
+    for field in object_type.search_fields:
+        condition |= Q(**{f"{field}__icontains": query})
+    return condition
+
+
+@login_required
+def search(request):
+    """Global search over every searchable object type, each scoped by visible_to()."""
+    query = request.GET.get("q", "").strip()[:100]
+    groups = []
+    if query:
+        for object_type in object_types():
+            if not object_type.search_fields or not has_perm(request.user, object_type.model, "view"):
+                continue
+            rows = list(object_type.model.objects.visible_to(request.user, "view")
+                        .filter(_search_filter(object_type, query)).order_by("-pk")[: SEARCH_LIMIT + 1])
+            if rows:
+                groups.append({"object_type": object_type, "rows": rows[:SEARCH_LIMIT],
+                               "more": len(rows) > SEARCH_LIMIT,
+                               "list_url": object_type.url("list")})
+    return render(request, "core/search.html", {"query": query, "groups": groups})
+
+
+@login_required
+def autocomplete(request, object_type):
+    """<option> elements for an autocomplete select; rows come through visible_to()."""
+    object_type = get_object_type(object_type)
+    if object_type is None:
+        raise Http404
+    if not has_perm(request.user, object_type.model, "view"):
+        raise PermissionDenied
+    query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("__search")), "")
+    query = query.strip()[:100]
+    rows = object_type.model.objects.visible_to(request.user, "view")
+    if query and object_type.search_fields:
+        rows = rows.filter(_search_filter(object_type, query))
+    return render(request, "core/partials/options.html", {"rows": rows.order_by("-pk")[:20]})
+
+
+@login_required
+def recycle_bin(request):
+    """Deleted records the user could delete, per object type, newest first."""
+    groups = []
+    for object_type in object_types():
+        model = object_type.model
+        if not has_perm(request.user, model, "delete") or not hasattr(model, "deleted_at"):
+            continue
+        rows = list(model.all_objects.visible_to(request.user, "delete").filter(deleted_at__isnull=False)
+                    .select_related("deleted_by").order_by("-deleted_at")[:100])
+        if rows:
+            groups.append({"object_type": object_type, "rows": rows})
+    return render(request, "core/recycle_bin.html", {"groups": groups})
+
+
+@login_required
+@require_POST
+def restore(request, object_type, pk):
+    object_type = get_object_type(object_type)
+    if object_type is None or not has_perm(request.user, object_type.model, "delete"):
+        raise Http404
+    instance = object_type.model.all_objects.visible_to(request.user, "delete").filter(
+        pk=pk, deleted_at__isnull=False).first()
+    if instance is None:
+        raise Http404
+    try:
+        object_restore(instance=instance, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s restored.") % {"name": instance})
+    return HttpResponseRedirect(reverse("core:recycle_bin"))
+
+
+@login_required
+@require_POST
+def share_manage(request, object_type, pk):
+    """Add or remove a member of a record's team (account team)."""
+    from org.models import Employee, Team
+
+    object_type = get_object_type(object_type)
+    if object_type is None:
+        raise Http404
+    instance = object_type.model.objects.visible_to(request.user, "view").filter(pk=pk).first()
+    if instance is None:
+        raise Http404
+    try:
+        if "remove" in request.POST:
+            share = Share.objects.filter(
+                pk=request.POST.get("remove") if str(request.POST.get("remove")).isdigit() else None,
+                content_type=ContentType.objects.get_for_model(object_type.model), object_id=pk,
+            ).first()
+            if share is None:
+                raise Http404
+            share_remove(share=share, actor=request.user)
+        else:
+            employee_id, team_id = request.POST.get("employee"), request.POST.get("team")
+            employee = Employee.objects.filter(pk=employee_id, is_active=True).first() \
+                if str(employee_id).isdigit() else None
+            team = Team.objects.filter(pk=team_id).first() if str(team_id).isdigit() else None
+            share_add(instance=instance, actor=request.user, employee=employee, team=team,
+                      role=request.POST.get("role", "")[:50], can_change=bool(request.POST.get("can_change")))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return HttpResponseRedirect(object_type.url("detail", instance))

@@ -1,0 +1,17 @@
+from core.api.viewsets import KedaoModelViewSet
+
+from .. import filtersets
+from ..models import Contact, Customer
+from . import serializers
+
+
+class CustomerViewSet(KedaoModelViewSet):
+    queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related("tags")
+    serializer_class = serializers.CustomerSerializer
+    filterset_class = filtersets.CustomerFilterSet
+
+
+class ContactViewSet(KedaoModelViewSet):
+    queryset = Contact.objects.select_related("customer")
+    serializer_class = serializers.ContactSerializer
+    filterset_class = filtersets.ContactFilterSet

@@ -1,0 +1,44 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from core.filtersets import KedaoFilterSet
+from org.models import Employee, OrgUnit
+
+from .models import Contact, Customer, DecisionRole, Industry, Level, Source
+
+
+class CustomerFilterSet(KedaoFilterSet):
+    search_fields = ("name", "short_name", "credit_code", "phone")
+    ordering_fields = ("name", "updated_at", "created_at", "level", "industry", "province", "city")
+
+    level = django_filters.MultipleChoiceFilter(choices=Level.choices, label=_("Level"))
+    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
+    source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
+    province = django_filters.CharFilter(lookup_expr="exact", label=_("Province"))
+    city = django_filters.CharFilter(lookup_expr="exact", label=_("City"))
+    owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.filter(is_active=True), label=_("Owner"))
+    org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Org unit"),
+                                                method="in_unit_subtree")
+    tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label=_("Tag"),
+                                    distinct=True)
+    updated_after = django_filters.DateFilter(field_name="updated_at", lookup_expr="date__gte",
+                                              label=_("Updated since"))
+
+    class Meta:
+        model = Customer
+        fields = ["level", "industry", "source", "province", "city", "owner", "org_unit", "tag"]
+
+    def in_unit_subtree(self, queryset, name, value):
+        return queryset.filter(org_unit__in=value.subtree().values("pk"))
+
+
+class ContactFilterSet(KedaoFilterSet):
+    search_fields = ("name", "mobile", "phone", "email", "customer__name")
+    ordering_fields = ("name", "updated_at", "created_at", "customer__name")
+
+    customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
+    decision_role = django_filters.ChoiceFilter(choices=DecisionRole.choices, label=_("Role in the decision"))
+
+    class Meta:
+        model = Contact
+        fields = ["customer", "decision_role"]

@@ -1,0 +1,130 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+
+from core.models import KedaoModel, ScopedModel
+
+from .validators import normalize_credit_code, validate_credit_code
+
+
+class Industry(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    IT = "it", _("Information technology")
+    TELECOM = "telecom", _("Telecommunications")
+    FINANCE = "finance", _("Finance and insurance")
+    ENERGY = "energy", _("Energy and utilities")
+    CONSTRUCTION = "construction", _("Construction and real estate")
+    TRANSPORT = "transport", _("Transport and logistics")
+    RETAIL = "retail", _("Wholesale and retail")
+    HEALTHCARE = "healthcare", _("Healthcare")
+    EDUCATION = "education", _("Education")
+    GOVERNMENT = "government", _("Government and public sector")
+    OTHER = "other", _("Other")
+
+
+class Level(models.TextChoices):
+    """The customer pyramid: 潜在客户 → 准客户 → 现实客户."""
+
+    POTENTIAL = "potential", _("Potential customer")
+    PROSPECT = "prospect", _("Prospect")
+    CUSTOMER = "customer", _("Customer")
+
+
+class Source(models.TextChoices):
+    TELEMARKETING = "telemarketing", _("Telemarketing")
+    REFERRAL = "referral", _("Referral by a customer")
+    WEBSITE = "website", _("Website")
+    ADVERTISING = "advertising", _("Advertising")
+    TRADE_SHOW = "trade_show", _("Trade show")
+    PARTNER = "partner", _("Partner")
+    OTHER = "other", _("Other")
+
+
+class Customer(ScopedModel):
+    class Kind(models.TextChoices):
+        COMPANY = "company", _("Company")
+        PERSON = "person", _("Person")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
+        help_text=_("18 characters, GB 32100; the last one is a check digit."),
+    )
+    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    district = models.CharField(_("district"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.POTENTIAL)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    tags = TaggableManager(_("tags"), blank=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ("-updated_at",)
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"], name="customer_owner_updated"),
+            models.Index(fields=["org_unit", "-updated_at"], name="customer_unit_updated"),
+            models.Index(fields=["name"], name="customer_name"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], name="customer_credit_code_unique_live",
+                condition=Q(deleted_at__isnull=True) & ~Q(credit_code=""),
+                violation_error_message=_("Another customer already has this credit code."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.credit_code = normalize_credit_code(self.credit_code)
+        self.name = " ".join(self.name.split())
+
+
+class DecisionRole(models.TextChoices):
+    DECISION_MAKER = "decision_maker", _("Decision maker")
+    INFLUENCER = "influencer", _("Influencer")
+    TECHNICAL = "technical", _("Technical evaluator")
+    FINANCIAL = "financial", _("Financial approver")
+    USER = "user", _("User")
+    GATEKEEPER = "gatekeeper", _("Gatekeeper")
+    OTHER = "other", _("Other")
+
+
+class Contact(KedaoModel):
+    """A person at a customer. Visible to whoever may see the customer."""
+
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="contacts")
+    name = models.CharField(_("name"), max_length=100)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
+    decision_role = models.CharField(_("role in the buying decision"), max_length=20,
+                                     choices=DecisionRole.choices, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    scope_kind = "parent"
+    scope_parent = "customer"
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ("-updated_at",)
+        indexes = [models.Index(fields=["customer", "-updated_at"], name="contact_customer_updated")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,38 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from core.tables import KedaoTable
+
+from .models import Contact, Customer
+
+
+class TagsColumn(tables.Column):
+    def render(self, value):
+        return ", ".join(tag.name for tag in value.all())
+
+    def value(self, value):
+        return self.render(value)
+
+
+class CustomerTable(KedaoTable):
+    name = tables.Column(linkify=True)
+    owner = tables.Column(order_by=("owner__last_name", "owner__first_name"))
+    org_unit = tables.Column(orderable=False)
+    tags = TagsColumn(orderable=False)
+    updated_at = tables.DateTimeColumn(format="Y-m-d H:i")
+
+    class Meta(KedaoTable.Meta):
+        model = Customer
+        fields = ("pk", "name", "short_name", "credit_code", "level", "industry", "province", "city", "phone",
+                  "owner", "org_unit", "tags", "updated_at")
+
+
+class ContactTable(KedaoTable):
+    name = tables.Column(linkify=True)
+    customer = tables.Column(linkify=True, order_by=("customer__name",))
+    updated_at = tables.DateTimeColumn(format="Y-m-d H:i")
+
+    class Meta(KedaoTable.Meta):
+        model = Contact
+        fields = ("pk", "name", "customer", "title", "department", "mobile", "phone", "email", "wechat",
+                  "decision_role", "updated_at")

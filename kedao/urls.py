@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.views import auth, pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", auth.healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("core.urls")),
+    path("org/", include("org.urls")),
+    path("", include("customers.urls")),
+    path("api/auth/token/", auth.ObtainTokenView.as_view(), name="api_token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/org/", include("org.api.urls")),
+    path("api/customers/", include("customers.api.urls")),
+    path("admin/", admin.site.urls),
+]
+

@@ -1,0 +1,36 @@
+from core.api.viewsets import KedaoModelViewSet
+
+from .. import filtersets
+from ..models import Employee, OrgUnit, ProductLine, Role, Team
+from . import serializers
+
+
+class OrgUnitViewSet(KedaoModelViewSet):
+    queryset = OrgUnit.objects.all()
+    serializer_class = serializers.OrgUnitSerializer
+    filterset_class = filtersets.OrgUnitFilterSet
+
+
+class EmployeeViewSet(KedaoModelViewSet):
+    queryset = Employee.objects.prefetch_related("dotted_managers", "roles", "product_lines")
+    serializer_class = serializers.EmployeeSerializer
+    filterset_class = filtersets.EmployeeFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+class ProductLineViewSet(KedaoModelViewSet):
+    queryset = ProductLine.objects.all()
+    serializer_class = serializers.ProductLineSerializer
+    filterset_class = filtersets.ProductLineFilterSet
+
+
+class TeamViewSet(KedaoModelViewSet):
+    queryset = Team.objects.prefetch_related("members")
+    serializer_class = serializers.TeamSerializer
+    filterset_class = filtersets.TeamFilterSet
+
+
+class RoleViewSet(KedaoModelViewSet):
+    queryset = Role.objects.all()
+    serializer_class = serializers.RoleSerializer
+    filterset_class = filtersets.RoleFilterSet

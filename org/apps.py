@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgConfig(AppConfig):
+    name = "org"
+    verbose_name = _("Organisation")
+
+    def ready(self):
+        from core.registry import register_menu_item, register_object_type
+
+        from .models import Employee, OrgUnit, ProductLine, Role, Team
+
+        register_object_type(OrgUnit, search_fields=("name", "code"))
+        register_object_type(Employee, search_fields=("username", "first_name", "last_name", "mobile"))
+        register_object_type(ProductLine)
+        register_object_type(Team)
+        register_object_type(Role)
+        group = _("Organisation")
+        register_menu_item(group, _("Org units"), "org:orgunit_list", OrgUnit, order=800)
+        register_menu_item(group, _("Employees"), "org:employee_list", Employee, order=810)
+        register_menu_item(group, _("Teams"), "org:team_list", Team, order=820)
+        register_menu_item(group, _("Product lines"), "org:productline_list", ProductLine, order=830)
+        register_menu_item(group, _("Roles"), "org:role_list", Role, order=840)
+        from . import views  # noqa: F401  (registers the org panels)

@@ -1,0 +1,108 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BulkEditForm, KedaoModelForm
+from core.registry import object_types
+
+from .models import Employee, OrgUnit, ProductLine, Role, RolePermission, Scope, Team
+
+NO_GRANT = ""
+
+
+class OrgUnitForm(KedaoModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ("name", "code", "kind", "parent", "manager")
+
+
+class ProductLineForm(KedaoModelForm):
+    class Meta:
+        model = ProductLine
+        fields = ("name", "code", "description", "is_active")
+
+
+class TeamForm(KedaoModelForm):
+    class Meta:
+        model = Team
+        fields = ("name", "kind", "product_line", "leader", "members", "description")
+
+
+class EmployeeForm(KedaoModelForm):
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, required=False,
+                               help_text=_("Required for a new employee; leave empty to keep the current one."))
+
+    class Meta:
+        model = Employee
+        fields = ("username", "last_name", "first_name", "email", "mobile", "title", "unit", "manager",
+                  "dotted_managers", "roles", "product_lines", "is_active")
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password")
+        if not self.instance.pk and not password:
+            raise forms.ValidationError(_("Give the new employee an initial password."))
+        if password:
+            validate_password(password, self.instance)
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        manager = cleaned.get("manager")
+        if manager and self.instance.pk and manager.pk == self.instance.pk:
+            self.add_error("manager", _("An employee cannot be their own manager."))
+        return cleaned
+
+    def save(self, commit=True):
+        employee = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            employee.set_password(self.cleaned_data["password"])
+        if commit:
+            employee.save()
+            self.save_m2m()
+        return employee
+
+
+class EmployeeBulkEditForm(BulkEditForm):
+    unit = forms.ModelChoiceField(queryset=OrgUnit.objects.all(), label=_("Unit"))
+    manager = forms.ModelChoiceField(queryset=Employee.objects.filter(is_active=True), label=_("Manager"))
+
+
+class RoleForm(KedaoModelForm):
+    """Name and description, plus the grant matrix: object type × action → data scope."""
+
+    class Meta:
+        model = Role
+        fields = ("name", "code", "description")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = {}
+        if self.instance.pk:
+            existing = {(p.object_type, p.action): p.scope for p in self.instance.permissions.all()}
+        self.matrix = []
+        choices = [(NO_GRANT, "—"), *Scope.choices]
+        for object_type in sorted(object_types(), key=lambda t: t.key):
+            row = {"object_type": object_type, "fields": []}
+            for action in object_type.actions:
+                name = f"grant__{object_type.key}__{action}"
+                self.fields[name] = forms.ChoiceField(choices=choices, required=False, label=action)
+                self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+                self.initial.setdefault(name, existing.get((object_type.key, action), NO_GRANT))
+                row["fields"].append((action, name))
+            self.matrix.append(row)
+
+    def grants(self):
+        result = []
+        for name, value in self.cleaned_data.items():
+            if name.startswith("grant__") and value:
+                _prefix, key, action = name.split("__")
+                result.append((key, action, value))
+        return result
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        RolePermission.objects.filter(role=self.instance).delete()
+        RolePermission.objects.bulk_create(
+            RolePermission(role=self.instance, object_type=key, action=action, scope=scope)
+            for key, action, scope in self.grants()
+        )

@@ -1,0 +1,150 @@
+"""The one permission decision of Kedao.
+
+`scope_filter(user, model, action)` turns a user's roles, position in the org tree, reporting
+lines and team shares into ONE queryset condition. `KedaoQuerySet.visible_to()` is its only
+caller in request code; pages, API, search, autocomplete, export and counts go through that.
+
+Answers: None = every row; False = no row; a Q = the rows matching it.
+Grants are read once per user object (one request) and kept on it.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from .models import Employee, OrgUnit, RolePermission, Scope
+
+SCOPE_ORDER = [Scope.OWN, Scope.SUBORDINATES, Scope.UNIT, Scope.SUBTREE, Scope.ALL]
+# The action asked of the parent when a child's visibility follows its parent (contact → customer).
+PARENT_ACTION = {"view": "view", "export": "view"}
+
+
+def _cache(user):
+    cache = getattr(user, "_kedao_perm_cache", None)
+    if cache is None:
+        cache = {}
+        user._kedao_perm_cache = cache
+    return cache
+
+
+def clear_cache(user):
+    if hasattr(user, "_kedao_perm_cache"):
+        del user._kedao_perm_cache
+
+
+def grants(user):
+    """{(object type key, action): set of scopes} from all the user's roles."""
+    cache = _cache(user)
+    if "grants" not in cache:
+        result = {}
+        rows = RolePermission.objects.filter(role__employees=user).values_list("object_type", "action", "scope")
+        for object_type, action, scope in rows:
+            result.setdefault((object_type, action), set()).add(scope)
+        cache["grants"] = result
+    return cache["grants"]
+
+
+def has_perm(user, model, action):
+    """Whether any role grants `action` on `model` at all (whatever the scope)."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(grants(user).get((model._meta.label_lower, action)))
+
+
+def widest_scope(user, model, action):
+    if user.is_superuser:
+        return Scope.ALL
+    scopes = grants(user).get((model._meta.label_lower, action), set())
+    for scope in reversed(SCOPE_ORDER):
+        if scope in scopes:
+            return scope
+    return None
+
+
+def subordinate_ids(user):
+    """Everyone below the user on solid or dotted reporting lines, at any depth."""
+    cache = _cache(user)
+    if "subordinates" not in cache:
+        reports = {}
+        for employee_id, manager_id in Employee.objects.filter(manager__isnull=False).values_list("id", "manager_id"):
+            reports.setdefault(manager_id, set()).add(employee_id)
+        through = Employee.dotted_managers.through
+        for employee_id, manager_id in through.objects.values_list("from_employee_id", "to_employee_id"):
+            reports.setdefault(manager_id, set()).add(employee_id)
+        seen, frontier = set(), {user.pk}
+        while frontier:
+            following = set()
+            for manager_id in frontier:
+                following |= reports.get(manager_id, set())
+            frontier = following - seen - {user.pk}
+            seen |= frontier
+        cache["subordinates"] = seen
+    return cache["subordinates"]
+
+
+def unit_ids(user, with_subtree):
+    """The user's own unit and the units they manage; with their sub-units when asked."""
+    cache = _cache(user)
+    key = ("units", with_subtree)
+    if key not in cache:
+        roots = list(OrgUnit.objects.filter(Q(pk=user.unit_id) | Q(manager=user)).values_list("id", "path"))
+        ids = {pk for pk, _path in roots}
+        if with_subtree and roots:
+            condition = Q()
+            for _pk, path in roots:
+                condition |= Q(path__startswith=path + ".")
+            ids |= set(OrgUnit.objects.filter(condition).values_list("id", flat=True))
+        cache[key] = ids
+    return cache[key]
+
+
+def shared_ids(user, model, action):
+    """Records of `model` shared with the user or one of the user's teams."""
+    from core.models import Share
+
+    cache = _cache(user)
+    key = ("shares", model._meta.label_lower, action == "change")
+    if key not in cache:
+        content_type = ContentType.objects.get_for_model(model)
+        shares = Share.objects.filter(content_type=content_type).filter(
+            Q(employee=user) | Q(team__members=user) | Q(team__leader=user)
+        )
+        if action == "change":
+            shares = shares.filter(can_change=True)
+        cache[key] = set(shares.values_list("object_id", flat=True))
+    return cache[key]
+
+
+def scope_filter(user, model, action):
+    if not has_perm(user, model, action):
+        return False
+    kind = getattr(model, "scope_kind", "global")
+    if kind == "parent":
+        field = model._meta.get_field(model.scope_parent)
+        parent_model = field.related_model
+        parent = scope_filter(user, parent_model, PARENT_ACTION.get(action, "change"))
+        alive = Q(**{f"{model.scope_parent}__deleted_at__isnull": True})
+        if parent is None:
+            return alive
+        if parent is False:
+            return False
+        return alive & Q(**{f"{model.scope_parent}__in": parent_model.objects.filter(parent).values("pk")})
+    if kind != "scoped":
+        return None
+    scope = widest_scope(user, model, action)
+    if scope == Scope.ALL:
+        return None
+    owners = {user.pk}
+    if scope == Scope.SUBORDINATES:
+        owners |= subordinate_ids(user)
+    condition = Q(owner_id__in=sorted(owners)) if len(owners) > 1 else Q(owner_id=user.pk)
+    if scope in (Scope.UNIT, Scope.SUBTREE):
+        units = unit_ids(user, with_subtree=scope == Scope.SUBTREE)
+        if units:
+            condition |= Q(org_unit_id__in=sorted(units))
+    if action in ("view", "export", "change"):
+        shared = shared_ids(user, model, action)
+        if shared:
+            condition |= Q(pk__in=sorted(shared))
+    return condition

@@ -1,0 +1,135 @@
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import register_panel
+from core.views import generic
+
+from . import filtersets, forms, tables
+from .models import Employee, OrgUnit, ProductLine, Role, Team
+
+
+class OrgUnitListView(generic.ObjectListView):
+    queryset = OrgUnit.objects.select_related("parent", "manager")
+    filterset_class = filtersets.OrgUnitFilterSet
+    table_class = tables.OrgUnitTable
+
+
+class OrgUnitView(generic.ObjectView):
+    queryset = OrgUnit.objects.select_related("parent", "manager")
+    detail_fields = ("name", "code", "kind", "parent", "manager")
+
+
+class OrgUnitEditView(generic.ObjectEditView):
+    queryset = OrgUnit.objects.all()
+    form_class = forms.OrgUnitForm
+
+
+class OrgUnitDeleteView(generic.ObjectDeleteView):
+    queryset = OrgUnit.objects.all()
+
+
+class EmployeeListView(generic.ObjectListView):
+    queryset = Employee.objects.select_related("unit", "manager")
+    filterset_class = filtersets.EmployeeFilterSet
+    table_class = tables.EmployeeTable
+
+
+class EmployeeView(generic.ObjectView):
+    queryset = Employee.objects.select_related("unit", "manager")
+    detail_fields = ("username", "email", "mobile", "title", "unit", "manager", "dotted_managers", "roles",
+                     "product_lines", "is_active", "last_login")
+
+
+class EmployeeEditView(generic.ObjectEditView):
+    queryset = Employee.objects.all()
+    form_class = forms.EmployeeForm
+
+
+class EmployeeBulkEditView(generic.BulkEditView):
+    queryset = Employee.objects.all()
+    form_class = forms.EmployeeBulkEditForm
+
+
+class ProductLineListView(generic.ObjectListView):
+    queryset = ProductLine.objects.all()
+    filterset_class = filtersets.ProductLineFilterSet
+    table_class = tables.ProductLineTable
+
+
+class ProductLineView(generic.ObjectView):
+    queryset = ProductLine.objects.all()
+    detail_fields = ("name", "code", "description", "is_active")
+
+
+class ProductLineEditView(generic.ObjectEditView):
+    queryset = ProductLine.objects.all()
+    form_class = forms.ProductLineForm
+
+
+class ProductLineDeleteView(generic.ObjectDeleteView):
+    queryset = ProductLine.objects.all()
+
+
+class TeamListView(generic.ObjectListView):
+    queryset = Team.objects.select_related("product_line", "leader").annotate(
+        member_count=Count("members", distinct=True))
+    filterset_class = filtersets.TeamFilterSet
+    table_class = tables.TeamTable
+
+
+class TeamView(generic.ObjectView):
+    queryset = Team.objects.select_related("product_line", "leader")
+    detail_fields = ("name", "kind", "product_line", "leader", "members", "description")
+
+
+class TeamEditView(generic.ObjectEditView):
+    queryset = Team.objects.all()
+    form_class = forms.TeamForm
+
+
+class TeamDeleteView(generic.ObjectDeleteView):
+    queryset = Team.objects.all()
+
+
+class RoleListView(generic.ObjectListView):
+    queryset = Role.objects.all()
+    filterset_class = filtersets.RoleFilterSet
+    table_class = tables.RoleTable
+
+
+class RoleView(generic.ObjectView):
+    queryset = Role.objects.prefetch_related("permissions")
+    detail_fields = ("name", "code", "description")
+
+
+class RoleEditView(generic.ObjectEditView):
+    queryset = Role.objects.all()
+    form_class = forms.RoleForm
+    template_name = "org/role_edit.html"
+
+
+class RoleDeleteView(generic.ObjectDeleteView):
+    queryset = Role.objects.all()
+
+
+def role_grants_panel(request, role):
+    from core.registry import get_object_type
+
+    rows = {}
+    for permission in role.permissions.all():
+        object_type = get_object_type(permission.object_type)
+        label = object_type.verbose_name_plural if object_type else permission.object_type
+        rows.setdefault(label, []).append(permission)
+    return render_to_string("org/panels/role_grants.html", {"rows": rows}, request=request)
+
+
+def unit_members_panel(request, unit):
+    children = unit.children.select_related("manager")
+    members = unit.employees.filter(is_active=True).order_by("username")[:200]
+    return render_to_string("org/panels/unit_members.html", {"children": children, "members": members},
+                            request=request)
+
+
+register_panel(Role, _("Grants"), role_grants_panel, order=10)
+register_panel(OrgUnit, _("Sub-units and members"), unit_members_panel, order=10)
