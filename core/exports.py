@@ -1,6 +1,7 @@
 """Excel / CSV export of a list: the same columns and rows (already scoped) the user sees."""
 
 import csv
+from itertools import islice
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -20,7 +21,7 @@ def _columns(table_class, request):
 
 
 def _value_rows(table, names):
-    for row in table.rows:
+    for row in islice(table.rows, EXPORT_ROW_LIMIT):
         yield [_cell(row.get_cell_value(name)) for name in names]
 
 
@@ -35,7 +36,7 @@ def export_response(request, queryset, table_class, export_format, title):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{title}-{stamp}"
     headers = [header for _name, header in columns]
-    rows = _value_rows(table_class(queryset[:EXPORT_ROW_LIMIT], request=request), [n for n, _h in columns])
+    rows = _value_rows(table_class(queryset, request=request), [n for n, _h in columns])
     if export_format == "csv":
         writer = csv.writer(_Echo())
         # A byte-order mark so that Excel opens Chinese CSV as UTF-8.

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kedao.urls"
 WSGI_APPLICATION = "kedao.wsgi.application"
 AUTH_USER_MODEL = "org.Employee"
+# Widget templates from the project templates too (autocomplete widget).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
