@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "customers",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,75 @@
+"""A small company for tests: the org positions the scope tests need.
+
+    HQ (company)                      ceo: role "executive" (all)
+    ├── North 北区 (region)           north_manager: manager of North, role "manager" (subtree)
+    │   ├── N-Branch1 (branch)        branch_manager: manager of N-Branch1, role "manager" (subtree)
+    │   │   └── N-Dept1 (department)  dept_head: role "lead" (subordinates); seller1, seller2 report to them
+    │   └── N-Branch2 (branch)        seller3 (own); dotted line to dept_head
+    └── South 南区 (region)           south_seller (own), unit_viewer: role "unit" (unit)
+Everyone sees their own records; seller1 is in project team "matrix" with south_seller.
+"""
+
+from dataclasses import dataclass, field
+
+from org.models import OrgUnit
+from org.tests.factories import EmployeeFactory, OrgUnitFactory, TeamFactory, full_grants, make_role
+
+SCOPED_KEYS = ("customers.customer", "customers.contact")
+
+
+@dataclass
+class World:
+    units: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    teams: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def build_world(keys=SCOPED_KEYS):
+    world = World()
+    u = world.units
+    u["hq"] = OrgUnitFactory(name="总部", code="HQ", kind=OrgUnit.Kind.COMPANY)
+    u["north"] = OrgUnitFactory(name="北区", code="NORTH", kind=OrgUnit.Kind.REGION, parent=u["hq"])
+    u["nb1"] = OrgUnitFactory(name="北京分公司", code="NB1", kind=OrgUnit.Kind.BRANCH, parent=u["north"])
+    u["nd1"] = OrgUnitFactory(name="北京销售一部", code="ND1", parent=u["nb1"])
+    u["nb2"] = OrgUnitFactory(name="天津分公司", code="NB2", kind=OrgUnit.Kind.BRANCH, parent=u["north"])
+    u["south"] = OrgUnitFactory(name="南区", code="SOUTH", kind=OrgUnit.Kind.REGION, parent=u["hq"])
+
+    roles = {
+        "executive": make_role("executive", full_grants(keys, "all")),
+        "manager": make_role("manager", full_grants(keys, "subtree")),
+        "lead": make_role("lead", full_grants(keys, "subordinates")),
+        "unit": make_role("unit", full_grants(keys, "unit")),
+        "seller": make_role("seller", full_grants(keys, "own")),
+        "reader": make_role("reader", full_grants(keys, "all", actions=("view",))),
+    }
+    e = world.users
+    e["ceo"] = EmployeeFactory(username="ceo", unit=u["hq"], roles=[roles["executive"]])
+    e["north_manager"] = EmployeeFactory(username="north.manager", unit=u["north"], manager=e["ceo"],
+                                         roles=[roles["manager"]])
+    e["branch_manager"] = EmployeeFactory(username="nb1.manager", unit=u["nb1"], manager=e["north_manager"],
+                                          roles=[roles["manager"]])
+    e["dept_head"] = EmployeeFactory(username="nd1.head", unit=u["nd1"], manager=e["branch_manager"],
+                                     roles=[roles["lead"]])
+    e["seller1"] = EmployeeFactory(username="north.seller1", unit=u["nd1"], manager=e["dept_head"],
+                                   roles=[roles["seller"]])
+    e["seller2"] = EmployeeFactory(username="north.seller2", unit=u["nd1"], manager=e["dept_head"],
+                                   roles=[roles["seller"]])
+    e["seller3"] = EmployeeFactory(username="north.seller3", unit=u["nb2"], roles=[roles["seller"]])
+    e["seller3"].dotted_managers.add(e["dept_head"])
+    e["south_seller"] = EmployeeFactory(username="south.seller", unit=u["south"], roles=[roles["seller"]])
+    e["unit_viewer"] = EmployeeFactory(username="south.unit", unit=u["south"], roles=[roles["unit"]])
+    e["reader"] = EmployeeFactory(username="reader", unit=u["south"], roles=[roles["reader"]])
+    e["nobody"] = EmployeeFactory(username="nobody", unit=u["south"])
+    u["north"].manager = e["north_manager"]
+    u["north"].save()
+    u["nb1"].manager = e["branch_manager"]
+    u["nb1"].save()
+    world.teams["matrix"] = TeamFactory(name="矩阵项目组", members=[e["seller1"], e["south_seller"]])
+    world.roles = roles
+    return world

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Start Kedao on SQLite with demo data: web server and background worker, until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG="${DEBUG:-1}"
+export KEDAO_DEV=1
+PY=.venv/bin/python
+mkdir -p var
+$PY manage.py migrate --no-input -v0
+$PY manage.py demo_data
+$PY manage.py collectstatic --no-input -v0
+$PY manage.py db_worker --interval 2 >var/worker.log 2>&1 &
+worker=$!
+trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+cat <<MSG
+
+  Kedao is running at http://127.0.0.1:8000   (Ctrl-C stops it)
+
+  Logins (password in brackets):
+    admin          (admin)  superuser
+    ceo            (demo)   whole company
+    north.manager  (demo)   manager of 北区 (North region)
+    north.seller1  (demo)   a seller in 北区
+  Every other demo user also has the password "demo".
+  Background worker log: var/worker.log
+
+MSG
+$PY manage.py runserver 127.0.0.1:8000
