@@ -17,15 +17,13 @@ class KedaoFilterSet(django_filters.FilterSet):
     search_fields: tuple = ()
     ordering_fields: tuple = ()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        fields = list(self.ordering_fields) or ["id"]
-        pairs = [(f, f) for f in fields]
-        self.filters["ordering"] = django_filters.OrderingFilter(
-            fields=pairs, label=_("Sort by"), field_name="ordering"
-        )
-        self.filters["ordering"].model = self._meta.model
-        self.filters["ordering"].parent = self
+    @classmethod
+    def get_filters(cls):
+        # Built with the class (not per instance), so the API schema documents `ordering` too.
+        filters = super().get_filters()
+        fields = list(cls.ordering_fields) or ["id"]
+        filters["ordering"] = django_filters.OrderingFilter(fields=[(f, f) for f in fields], label=_("Sort by"))
+        return filters
 
     def search(self, queryset, name, value):
         value = value.strip()

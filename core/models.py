@@ -71,15 +71,15 @@ class KedaoModel(models.Model):
         base_manager_name = "all_objects"
         default_manager_name = "objects"
 
-    @property
-    def etag(self):
-        return f'"{self.pk}-{self.version}"'
-
     def get_absolute_url(self):
         from core.registry import get_object_type
 
         object_type = get_object_type(self.__class__)
         return object_type.url("detail", self) if object_type else None
+
+    @property
+    def etag(self):
+        return f'"{self.pk}-{self.version}"'
 
 
 class ScopedModel(KedaoModel):

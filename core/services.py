@@ -146,6 +146,9 @@ def object_delete(*, instance, actor, expected_version=None):
         raise VersionConflict(current)
     if current.deleted_at is not None:
         return current
+    # A model may refuse deletion while live records depend on it (an org unit with members).
+    if hasattr(current, "check_delete"):
+        current.check_delete()
     prechange = serialize_object(current)
     model._base_manager.filter(pk=current.pk).update(
         deleted_at=timezone.now(), deleted_by=actor, version=current.version + 1

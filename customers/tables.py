@@ -1,5 +1,4 @@
 import django_tables2 as tables
-from django.utils.translation import gettext_lazy as _
 
 from core.tables import KedaoTable
 

@@ -63,6 +63,12 @@ class OrgUnit(KedaoModel):
                 path = new_path + child.path[len(old_path):]
                 OrgUnit.all_objects.filter(pk=child.pk).update(path=path, depth=path.count("."))
 
+    def check_delete(self):
+        if self.children.exists():
+            raise ValidationError(_("Move or delete its sub-units first."))
+        if self.employees.filter(is_active=True).exists():
+            raise ValidationError(_("Move its employees to another unit first."))
+
     def _compute_path(self):
         own = str(self.pk).zfill(PATH_SEGMENT)
         return f"{self.parent.path}.{own}" if self.parent_id else own

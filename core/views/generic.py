@@ -290,7 +290,11 @@ class ObjectDeleteView(ObjectMixin, View):
 
     def post(self, request, pk):
         obj = self.get_object("delete")
-        object_delete(instance=obj, actor=request.user)
+        try:
+            object_delete(instance=obj, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.url("detail", obj))
         messages.success(request, _("%(name)s moved to the recycle bin.") % {"name": obj})
         return HttpResponseRedirect(self.safe_return_url(self.url("list")))
 
@@ -314,7 +318,7 @@ class BulkEditView(ObjectMixin, View):
                             setattr(obj, name, value)
                         tags = changes.get("tags")
                         object_save(instance=obj, actor=request.user,
-                                    save_m2m=(lambda o=obj: o.tags.add(*tags)) if tags else None)
+                                    save_m2m=(lambda o=obj, t=tags: o.tags.add(*t)) if tags else None)
             except ValidationError as error:
                 ObjectEditView.add_errors(form, error)
             else:
@@ -343,9 +347,13 @@ class BulkDeleteView(ObjectMixin, View):
             messages.warning(request, _("Select at least one record you may delete."))
             return HttpResponseRedirect(self.safe_return_url(self.url("list")))
         if "_confirm" in request.POST:
-            with transaction.atomic():
-                for obj in selected:
-                    object_delete(instance=obj, actor=request.user)
+            try:
+                with transaction.atomic():
+                    for obj in selected:
+                        object_delete(instance=obj, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{obj}: {' '.join(error.messages)}")
+                return HttpResponseRedirect(self.safe_return_url(self.url("list")))
             messages.success(request, _("%(count)d records moved to the recycle bin.") % {"count": len(selected)})
             return HttpResponseRedirect(self.safe_return_url(self.url("list")))
         context = self.base_context(objects=selected, return_url=self.safe_return_url(self.url("list")))
