@@ -25,6 +25,16 @@ class KedaoFilterSet(django_filters.FilterSet):
         filters["ordering"] = django_filters.OrderingFilter(fields=[(f, f) for f in fields], label=_("Sort by"))
         return filters
 
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_kedao_styled", False):
+            from core.forms import style_fields
+
+            style_fields(form, small=True)
+            form._kedao_styled = True
+        return form
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value or not self.search_fields:

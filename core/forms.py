@@ -2,16 +2,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-def style_fields(form):
+def style_fields(form, small=False):
     """Give every widget its Bootstrap class, so templates can render fields generically."""
+    size = "-sm" if small else ""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select"
+            css = f"form-select form-select{size}"
         else:
-            css = "form-control"
+            css = f"form-control form-control{size}"
         widget.attrs.setdefault("class", css)
 
 

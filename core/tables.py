@@ -15,8 +15,9 @@ class KedaoTable(tables.Table):
         template_name = "core/table.html"
         order_by_field = "ordering"
 
-    # Columns a user can never hide.
+    # Columns a user can never hide, and those hidden until the user picks them.
     fixed_columns = ("pk",)
+    default_hidden = ()
 
     @classmethod
     def optional_columns(cls):

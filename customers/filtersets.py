@@ -11,7 +11,7 @@ class CustomerFilterSet(KedaoFilterSet):
     search_fields = ("name", "short_name", "credit_code", "phone")
     ordering_fields = ("name", "updated_at", "created_at", "level", "industry", "province", "city")
 
-    level = django_filters.MultipleChoiceFilter(choices=Level.choices, label=_("Level"))
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
     province = django_filters.CharFilter(lookup_expr="exact", label=_("Province"))

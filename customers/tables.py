@@ -25,6 +25,8 @@ class CustomerTable(KedaoTable):
         fields = ("pk", "name", "short_name", "credit_code", "level", "industry", "province", "city", "phone",
                   "owner", "org_unit", "tags", "updated_at")
 
+    default_hidden = ("short_name", "credit_code", "province")
+
 
 class ContactTable(KedaoTable):
     name = tables.Column(linkify=True)
@@ -35,3 +37,5 @@ class ContactTable(KedaoTable):
         model = Contact
         fields = ("pk", "name", "customer", "title", "department", "mobile", "phone", "email", "wechat",
                   "decision_role", "updated_at")
+
+    default_hidden = ("department", "phone", "wechat")

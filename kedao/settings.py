@@ -25,9 +25,12 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
+# Development and test runs (scripts/demo.sh, scripts/test.sh): plain HTTP on localhost, unhashed
+# static files, a built-in key. Never set in production.
+KEDAO_DEV = bool(os.environ.get("KEDAO_DEV"))
 # A development key is only acceptable while DEBUG is on; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY") or (
-    "dev-insecure-kedao-key-change-me" if DEBUG or os.environ.get("KEDAO_DEV") else ""
+    "dev-insecure-kedao-key-change-me" if DEBUG or KEDAO_DEV else ""
 )
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
@@ -68,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -179,7 +182,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or KEDAO_DEV
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -227,10 +230,13 @@ TAGGIT_CASE_INSENSITIVE = True
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
+# HTTPS-only by default in production. A development or test run (KEDAO_DEV) serves plain HTTP
+# on localhost (test client, live test server, demo), where a redirect to https:// goes nowhere.
+HTTPS_ONLY_DEFAULT = not KEDAO_DEV
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS_ONLY_DEFAULT)
+    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS_ONLY_DEFAULT)
+    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS_ONLY_DEFAULT)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

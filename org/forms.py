@@ -73,6 +73,7 @@ class RoleForm(KedaoModelForm):
     class Meta:
         model = Role
         fields = ("name", "code", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

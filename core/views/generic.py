@@ -138,7 +138,8 @@ class ObjectListView(ObjectMixin, View):
 
     def hidden_columns(self):
         prefs = self.request.user.preferences or {}
-        return tuple(prefs.get("hidden_columns", {}).get(self.model._meta.label_lower, ()))
+        chosen = prefs.get("hidden_columns", {}).get(self.model._meta.label_lower)
+        return tuple(self.table_class.default_hidden if chosen is None else chosen)
 
     def per_page(self):
         try:

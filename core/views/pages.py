@@ -18,17 +18,27 @@ SEARCH_LIMIT = 10
 
 @login_required
 def home(request):
+    """Start page: each object type the user may see, with a bounded count and the latest rows."""
+    from core.filtersets import list_count_limit
     from core.registry import menu_items
 
+    limit = list_count_limit()
     cards = []
-    for object_type in object_types():
-        if object_type.search_fields and has_perm(request.user, object_type.model, "view"):
-            url = object_type.url("list")
-            if url:
-                cards.append({"label": object_type.verbose_name_plural, "url": url,
-                              "add_url": object_type.url("add") if has_perm(
-                                  request.user, object_type.model, "add") else None})
-    return render(request, "core/home.html", {"cards": cards, "menu": menu_items()})
+    for item in menu_items():
+        model = item.model
+        if model is None or not has_perm(request.user, model, "view"):
+            continue
+        object_type = get_object_type(model)
+        rows = model.objects.visible_to(request.user, "view")
+        count = rows.order_by()[: limit + 1].count()
+        recent = list(rows.order_by("-updated_at" if hasattr(model, "updated_at") else "-pk")[:5]) \
+            if getattr(model, "scope_kind", "global") != "global" else []
+        cards.append({
+            "group": item.group, "label": item.label, "url": object_type.url("list"),
+            "count": min(count, limit), "capped": count > limit, "recent": recent,
+            "add_url": object_type.url("add") if has_perm(request.user, model, "add") else None,
+        })
+    return render(request, "core/home.html", {"cards": cards})
 
 
 def _search_filter(object_type, query):
