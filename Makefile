@@ -28,11 +28,11 @@ bench: install  ## benchmarks on PostgreSQL (see docs/benchmarks.md)
 lint: install
 	$(BIN)/ruff check .
 
-messages: install  ## refresh and compile translations
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*'
-	$(BIN)/python manage.py compilemessages --ignore=".venv/*"
+messages: install  ## refresh and compile translations (needs GNU gettext)
+	KEDAO_DEV=1 $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*'
+	KEDAO_DEV=1 $(BIN)/python manage.py compilemessages --ignore=".venv/*"
 
-lock:  ## re-resolve requirements.lock from pyproject.toml
+lock: install  ## re-resolve requirements.lock from pyproject.toml
 	$(BIN)/python -m pip install --quiet uv && $(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock
 
 clean:

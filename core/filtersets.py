@@ -15,15 +15,21 @@ class KedaoFilterSet(django_filters.FilterSet):
 
     # Subclasses name the fields that `q` searches and the fields one may sort by.
     search_fields: tuple = ()
+    # Field names, or (field path, parameter name) pairs such as ("owner__last_name", "owner").
     ordering_fields: tuple = ()
 
     @classmethod
     def get_filters(cls):
         # Built with the class (not per instance), so the API schema documents `ordering` too.
         filters = super().get_filters()
-        fields = list(cls.ordering_fields) or ["id"]
-        filters["ordering"] = django_filters.OrderingFilter(fields=[(f, f) for f in fields], label=_("Sort by"))
+        pairs = [f if isinstance(f, tuple) else (f, f) for f in (cls.ordering_fields or ("id",))]
+        filters["ordering"] = django_filters.OrderingFilter(fields=pairs, label=_("Sort by"))
         return filters
+
+    @classmethod
+    def ordering_params(cls):
+        """The names `?ordering=` accepts (a table header may only link to these)."""
+        return {f[1] if isinstance(f, tuple) else f for f in (cls.ordering_fields or ("id",))}
 
     @property
     def form(self):

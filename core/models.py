@@ -8,7 +8,8 @@ import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,6 +81,26 @@ class KedaoModel(models.Model):
     @property
     def etag(self):
         return f'"{self.pk}-{self.version}"'
+
+    def validate_constraints(self, exclude=None):
+        """Also check unique constraints on live rows (their condition names `deleted_at`, which
+        no form has, so Django would skip them and the duplicate would reach the database as an
+        IntegrityError); a one-field constraint's message goes beside that field."""
+        exclude = set(exclude or ()) - {"deleted_at"}
+        using = router.db_for_write(self.__class__, instance=self)
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    fields = getattr(constraint, "fields", ())
+                    if len(fields) == 1:
+                        errors.setdefault(fields[0], []).extend(error.error_list)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ScopedModel(KedaoModel):

@@ -9,8 +9,13 @@ Apps register in their AppConfig.ready().
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 ACTIONS = ("view", "add", "change", "delete", "export", "approve")
+ACTION_LABELS = {
+    "view": _("view"), "add": _("add"), "change": _("change"), "delete": _("delete"),
+    "export": _("export"), "approve": _("approve"),
+}
 
 
 @dataclass

@@ -109,10 +109,18 @@ def object_save(*, instance, actor, expected_version=None, save_m2m=None):
             instance.created_by = actor
             instance.updated_by = actor
         _assign_scope_columns(instance, actor)
-        instance.save()
-        if save_m2m:
-            save_m2m()
-        _check_still_allowed(instance, actor, "change")
+        try:
+            instance.save()
+            if save_m2m:
+                save_m2m()
+            # A role may grant "add" without "change": the creator must at least see the result.
+            _check_still_allowed(instance, actor, "view")
+        except Exception:
+            # The insert is rolled back with this transaction: the caller (a re-rendered form)
+            # must not take the instance for a saved record with an id.
+            instance.pk = None
+            instance._state.adding = True
+            raise
         log_change(instance=instance, action=ObjectChange.Action.CREATE, actor=actor,
                    postchange=serialize_object(instance))
         return instance

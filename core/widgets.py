@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 
@@ -23,7 +24,15 @@ class AutocompleteSelect(forms.Select):
         selected = [str(v) for v in value if v not in (None, "")]
         groups = []
         if selected and hasattr(self.choices, "queryset"):
-            for index, obj in enumerate(self.choices.queryset.filter(pk__in=selected)):
+            # A re-rendered invalid form may carry anything the browser sent ("abc"): skip it.
+            pk_field = self.choices.queryset.model._meta.pk
+            valid = []
+            for raw in selected:
+                try:
+                    valid.append(pk_field.to_python(raw))
+                except ValidationError:
+                    pass
+            for index, obj in enumerate(self.choices.queryset.filter(pk__in=valid)):
                 groups.append((None, [self.create_option(name, obj.pk, str(obj), True, index)], index))
         groups.insert(0, (None, [self.create_option(name, "", "—", not selected, 0)], 0))
         return groups

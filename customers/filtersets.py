@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import KedaoFilterSet
+from core.widgets import AutocompleteSelect
 from org.models import Employee, OrgUnit
 
 from .models import Contact, Customer, DecisionRole, Industry, Level, Source
@@ -9,14 +10,16 @@ from .models import Contact, Customer, DecisionRole, Industry, Level, Source
 
 class CustomerFilterSet(KedaoFilterSet):
     search_fields = ("name", "short_name", "credit_code", "phone")
-    ordering_fields = ("name", "updated_at", "created_at", "level", "industry", "province", "city")
+    ordering_fields = ("name", "short_name", "credit_code", "updated_at", "created_at", "level", "industry",
+                       "province", "city", "phone", ("owner__username", "owner"))
 
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
     province = django_filters.CharFilter(lookup_expr="exact", label=_("Province"))
     city = django_filters.CharFilter(lookup_expr="exact", label=_("City"))
-    owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.filter(is_active=True), label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.filter(is_active=True), label=_("Owner"),
+                                             widget=AutocompleteSelect("org.employee"))
     org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Org unit"),
                                                 method="in_unit_subtree")
     tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label=_("Tag"),
@@ -34,7 +37,8 @@ class CustomerFilterSet(KedaoFilterSet):
 
 class ContactFilterSet(KedaoFilterSet):
     search_fields = ("name", "mobile", "phone", "email", "customer__name")
-    ordering_fields = ("name", "updated_at", "created_at", "customer__name")
+    ordering_fields = ("name", "updated_at", "created_at", ("customer__name", "customer"), "title",
+                       "department", "mobile", "email", "decision_role")
 
     customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
     decision_role = django_filters.ChoiceFilter(choices=DecisionRole.choices, label=_("Role in the decision"))

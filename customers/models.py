@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from core.models import KedaoModel, ScopedModel
@@ -28,7 +29,7 @@ class Level(models.TextChoices):
 
     POTENTIAL = "potential", _("Potential customer")
     PROSPECT = "prospect", _("Prospect")
-    CUSTOMER = "customer", _("Customer")
+    CUSTOMER = "customer", pgettext_lazy("customer level", "Customer")
 
 
 class Source(models.TextChoices):

@@ -15,7 +15,7 @@ class TagsColumn(tables.Column):
 
 class CustomerTable(KedaoTable):
     name = tables.Column(linkify=True)
-    owner = tables.Column(order_by=("owner__last_name", "owner__first_name"))
+    owner = tables.Column(order_by=("owner__username",))
     org_unit = tables.Column(orderable=False)
     tags = TagsColumn(orderable=False)
     updated_at = tables.DateTimeColumn(format="Y-m-d H:i")

@@ -3,7 +3,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BulkEditForm, KedaoModelForm
-from core.registry import object_types
+from core.registry import ACTION_LABELS, ACTIONS, object_types
 
 from .models import Employee, OrgUnit, ProductLine, Role, RolePermission, Scope, Team
 
@@ -81,10 +81,14 @@ class RoleForm(KedaoModelForm):
         if self.instance.pk:
             existing = {(p.object_type, p.action): p.scope for p in self.instance.permissions.all()}
         self.matrix = []
+        self.actions = [(a, ACTION_LABELS[a]) for a in ACTIONS if any(a in t.actions for t in object_types())]
         choices = [(NO_GRANT, "—"), *Scope.choices]
         for object_type in sorted(object_types(), key=lambda t: t.key):
             row = {"object_type": object_type, "fields": []}
-            for action in object_type.actions:
+            for action, _label in self.actions:
+                if action not in object_type.actions:
+                    row["fields"].append((action, None))
+                    continue
                 name = f"grant__{object_type.key}__{action}"
                 self.fields[name] = forms.ChoiceField(choices=choices, required=False, label=action)
                 self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

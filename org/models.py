@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import KedaoModel, KedaoQuerySet
-from core.registry import ACTIONS
+from core.registry import ACTION_LABELS
 
 PATH_SEGMENT = 8  # digits per level: "00000001.00000004"
 
@@ -126,7 +126,7 @@ class Scope(models.TextChoices):
 class RolePermission(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
     object_type = models.CharField(_("object type"), max_length=100)
-    action = models.CharField(_("action"), max_length=20, choices=[(a, a) for a in ACTIONS])
+    action = models.CharField(_("action"), max_length=20, choices=list(ACTION_LABELS.items()))
     scope = models.CharField(_("data scope"), max_length=20, choices=Scope.choices, default=Scope.OWN)
 
     class Meta:

@@ -13,7 +13,6 @@ from django.db.models import Q
 
 from .models import Employee, OrgUnit, RolePermission, Scope
 
-SCOPE_ORDER = [Scope.OWN, Scope.SUBORDINATES, Scope.UNIT, Scope.SUBTREE, Scope.ALL]
 # The action asked of the parent when a child's visibility follows its parent (contact → customer).
 PARENT_ACTION = {"view": "view", "export": "view"}
 
@@ -36,7 +35,9 @@ def grants(user):
     cache = _cache(user)
     if "grants" not in cache:
         result = {}
-        rows = RolePermission.objects.filter(role__employees=user).values_list("object_type", "action", "scope")
+        # A role in the recycle bin grants nothing.
+        rows = RolePermission.objects.filter(role__employees=user, role__deleted_at__isnull=True).values_list(
+            "object_type", "action", "scope")
         for object_type, action, scope in rows:
             result.setdefault((object_type, action), set()).add(scope)
         cache["grants"] = result
@@ -52,14 +53,11 @@ def has_perm(user, model, action):
     return bool(grants(user).get((model._meta.label_lower, action)))
 
 
-def widest_scope(user, model, action):
+def granted_scopes(user, model, action):
+    """Every scope the user's roles grant for `action` on `model` (roles add up)."""
     if user.is_superuser:
-        return Scope.ALL
-    scopes = grants(user).get((model._meta.label_lower, action), set())
-    for scope in reversed(SCOPE_ORDER):
-        if scope in scopes:
-            return scope
-    return None
+        return {Scope.ALL}
+    return grants(user).get((model._meta.label_lower, action), set())
 
 
 def subordinate_ids(user):
@@ -107,8 +105,9 @@ def shared_ids(user, model, action):
     key = ("shares", model._meta.label_lower, action == "change")
     if key not in cache:
         content_type = ContentType.objects.get_for_model(model)
+        live_team = Q(team__deleted_at__isnull=True)
         shares = Share.objects.filter(content_type=content_type).filter(
-            Q(employee=user) | Q(team__members=user) | Q(team__leader=user)
+            Q(employee=user) | (live_team & (Q(team__members=user) | Q(team__leader=user)))
         )
         if action == "change":
             shares = shares.filter(can_change=True)
@@ -132,15 +131,17 @@ def scope_filter(user, model, action):
         return alive & Q(**{f"{model.scope_parent}__in": parent_model.objects.filter(parent).values("pk")})
     if kind != "scoped":
         return None
-    scope = widest_scope(user, model, action)
-    if scope == Scope.ALL:
+    scopes = granted_scopes(user, model, action)
+    if Scope.ALL in scopes:
         return None
+    # Every scope includes the user's own records; the others add up: subordinates on any line
+    # (they may sit in other units) and the units the user belongs to or manages.
     owners = {user.pk}
-    if scope == Scope.SUBORDINATES:
+    if Scope.SUBORDINATES in scopes:
         owners |= subordinate_ids(user)
     condition = Q(owner_id__in=sorted(owners)) if len(owners) > 1 else Q(owner_id=user.pk)
-    if scope in (Scope.UNIT, Scope.SUBTREE):
-        units = unit_ids(user, with_subtree=scope == Scope.SUBTREE)
+    if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
+        units = unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
         if units:
             condition |= Q(org_unit_id__in=sorted(units))
     if action in ("view", "export", "change"):

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -13,7 +14,7 @@ def exception_handler(exc, context):
         view = context.get("view")
         current = view.get_serializer(exc.current).data if view is not None else {}
         response = Response(
-            {"detail": "The record was changed by someone else; reload it and apply your change again.",
+            {"detail": _("The record was changed by someone else; reload it and apply your change again."),
              "current": current},
             status=status.HTTP_412_PRECONDITION_FAILED,
         )

@@ -51,6 +51,15 @@ class KedaoPagination(BasePagination):
             ("results", data),
         ]))
 
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": self.page_query_param, "required": False, "in": "query",
+             "description": "Page number (1 = first).", "schema": {"type": "integer", "minimum": 1}},
+            {"name": self.page_size_query_param, "required": False, "in": "query",
+             "description": f"Rows per page (default {self.page_size}, at most {self.max_page_size}).",
+             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
+        ]
+
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",

@@ -1,0 +1,16 @@
+"""Kedao's test framework: tests generated per object type (see docs/development/adding-an-object.md).
+
+A test class for an object type declares its model, how to make rows, valid and invalid data and
+its visibility rule, and inherits the suites it mixes in:
+
+- `PageTests` (core.testing.pages): list, detail, create, invalid create, edit, stale edit,
+  delete/restore, bulk edit/delete, no grant;
+- `APITests` (core.testing.api): pagination, ordering, create, invalid, ETag/If-Match, delete,
+  403/404, token auth;
+- `ScopeTests` (core.testing.scope): every user of the world sees exactly the expected rows on
+  each surface, the expectation coming from core.testing.expectations;
+- `QueryCountTests` (core.testing.queries): no N+1 on list, detail and API list;
+- `RandomizedScopeTests` (core.testing.randomized): random organisations, fixed seeds.
+
+core/tests/test_framework_meta.py fails when a registered object type has no such class.
+"""

@@ -105,6 +105,10 @@ class ObjectListView(ObjectMixin, View):
             )
         hidden = self.hidden_columns()
         table = self.table_class(rows, request=request, exclude=hidden)
+        sortable = self.filterset_class.ordering_params()
+        for name, bound in table.columns.items():
+            if name not in sortable:
+                bound.column.orderable = False  # the table's own copy: headers link only to allowed sorts
         ordering = request.GET.get("ordering")
         if ordering and valid:
             table.order_by = ordering

@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
 from core.api.serializers import KedaoModelSerializer
+from core.registry import ACTIONS, object_types
 
-from ..models import Employee, OrgUnit, ProductLine, Role, Team
+from ..models import Employee, OrgUnit, ProductLine, Role, RolePermission, Scope, Team
 
 
 class OrgUnitSerializer(KedaoModelSerializer):
@@ -18,10 +19,41 @@ class ProductLineSerializer(KedaoModelSerializer):
         fields = (*KedaoModelSerializer.base_fields, "name", "code", "description", "is_active")
 
 
+class GrantSerializer(serializers.Serializer):
+    object_type = serializers.ChoiceField(choices=[])
+    action = serializers.ChoiceField(choices=ACTIONS)
+    scope = serializers.ChoiceField(choices=Scope.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = sorted(t.key for t in object_types())
+
+
 class RoleSerializer(KedaoModelSerializer):
+    """A role and its grants: [{"object_type": "customers.customer", "action": "view", "scope": "own"}]."""
+
+    grants = GrantSerializer(many=True, required=False, source="permissions")
+
     class Meta:
         model = Role
-        fields = (*KedaoModelSerializer.base_fields, "name", "code", "description")
+        fields = (*KedaoModelSerializer.base_fields, "name", "code", "description", "grants")
+
+    def validate_grants(self, value):
+        seen = set()
+        for grant in value:
+            key = (grant["object_type"], grant["action"])
+            if key in seen:
+                raise serializers.ValidationError(f"{key[0]}.{key[1]} is granted twice.")
+            seen.add(key)
+        return value
+
+    def _save(self, instance, validated_data, expected_version=None):
+        grants = validated_data.pop("permissions", None)
+        role = super()._save(instance, validated_data, expected_version)
+        if grants is not None:
+            RolePermission.objects.filter(role=role).delete()
+            RolePermission.objects.bulk_create(RolePermission(role=role, **grant) for grant in grants)
+        return role
 
 
 class TeamSerializer(KedaoModelSerializer):
@@ -34,9 +66,32 @@ class TeamSerializer(KedaoModelSerializer):
 class EmployeeSerializer(KedaoModelSerializer):
     created_at = serializers.DateTimeField(source="date_joined", read_only=True)
     updated_at = None
+    password = serializers.CharField(write_only=True, required=False, min_length=1, max_length=128,
+                                     style={"input_type": "password"}, trim_whitespace=False,
+                                     help_text="Required when creating an employee; sets a new password on update.")
 
     class Meta:
         model = Employee
         fields = ("id", "display", "version", "created_at", "username", "first_name", "last_name", "email",
                   "mobile", "title", "unit", "manager", "dotted_managers", "roles", "product_lines",
-                  "is_active")
+                  "is_active", "password")
+
+    def validate(self, attrs):
+        password = attrs.get("password")
+        if self.instance is None and not password:
+            raise serializers.ValidationError({"password": ["Give the new employee an initial password."]})
+        if password:
+            from django.contrib.auth.password_validation import validate_password
+            from django.core.exceptions import ValidationError as DjangoValidationError
+
+            try:
+                validate_password(password, self.instance)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"password": list(error.messages)}) from error
+        return attrs
+
+    def _save(self, instance, validated_data, expected_version=None):
+        password = validated_data.pop("password", None)
+        if password:
+            instance.set_password(password)
+        return super()._save(instance, validated_data, expected_version)

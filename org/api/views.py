@@ -31,6 +31,6 @@ class TeamViewSet(KedaoModelViewSet):
 
 
 class RoleViewSet(KedaoModelViewSet):
-    queryset = Role.objects.all()
+    queryset = Role.objects.prefetch_related("permissions")
     serializer_class = serializers.RoleSerializer
     filterset_class = filtersets.RoleFilterSet

@@ -1,0 +1,295 @@
+"""The base of the generated tests: one test class per object type declares the data, inherits the tests.
+
+    class TestCustomer(PageTests, APITests, ScopeTests, QueryCountTests):
+        model = Customer
+        rule = OwnedRecords()
+        create_fields = ...
+
+The data the tests share (the world of core.testing.world plus an administrator) is built once per
+class inside a transaction that is rolled back when the class is done; every test runs in its own
+savepoint on top of it (pytest-django's `db`), so tests stay independent and the suite stays fast.
+"""
+
+import itertools
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.forms import CheckboxInput, MultipleHiddenInput, Select, SelectMultiple
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
+
+from core.models import ObjectChange
+from core.registry import ACTIONS, get_object_type, object_types
+
+from .world import build_world
+
+# Tests hash passwords cheaply, serve plain static files and speak HTTP; production settings do not.
+TEST_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "SECURE_SSL_REDIRECT": False,
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+}
+
+WORLD_USERS = ("ceo", "north_manager", "branch_manager", "dept_head", "seller1", "seller2", "seller3",
+               "south_seller", "unit_viewer", "reader", "nobody")
+PAGE_VIEWS = ("list", "detail", "add", "edit", "delete", "bulk_edit", "bulk_delete")
+API_ACTIONS = ("list", "retrieve", "create", "update", "delete")
+
+# Every concrete generated test class, by model label: the meta-test checks it covers the registry.
+_test_classes: dict[str, list[type]] = {}
+
+
+def test_classes():
+    return {key: list(classes) for key, classes in _test_classes.items()}
+
+
+def needs(*requirements):
+    """Mark a generated test as applying only to object types with these views/API actions/rules.
+
+    "page:<view>" / "no-page:<view>", "api:<action>" / "no-api:<action>", "rule:<kind>" (owned,
+    parent, global), "scoped" (owned or parent), "search" (the type is in the global search).
+    A class whose object type lacks one does not get the test at all (rather than a skip).
+    """
+
+    def decorate(func):
+        func.kedao_needs = set(requirements) | getattr(func, "kedao_needs", set())
+        return func
+
+    return decorate
+
+
+class Context:
+    """The shared data of a test class: world users, units, teams, and what the class built."""
+
+    def __init__(self, world):
+        self.world = world
+        self.users = dict(world.users)
+        self.units = world.units
+        self.teams = world.teams
+        self.roles = dict(world.roles)
+        self.scope_rows = []
+        self.counter = itertools.count(1)
+
+    def unique(self, prefix="T"):
+        return f"{prefix}{next(self.counter)}"
+
+
+def build_context():
+    """The world of core.testing.world plus an administrator and a view-only org viewer.
+
+    `admin` is granted every action on every registered object type with the whole company as
+    scope, through a role (not is_superuser), so the grant path is what the tests exercise.
+    """
+    from org.tests.factories import EmployeeFactory, full_grants, make_role
+
+    world = build_world()
+    keys = [object_type.key for object_type in object_types()]
+    ctx = Context(world)
+    ctx.roles["administrator"] = make_role("administrator", full_grants(keys, "all", actions=ACTIONS))
+    org_keys = [key for key in keys if key.startswith("org.")]
+    ctx.roles["org_viewer"] = make_role("org_viewer", full_grants(org_keys, "all", actions=("view",)))
+    ctx.users["admin"] = EmployeeFactory(username="admin.user", unit=world.units["hq"],
+                                         roles=[ctx.roles["administrator"]])
+    ctx.users["org_viewer"] = EmployeeFactory(username="org.viewer", unit=world.units["hq"],
+                                              roles=[ctx.roles["org_viewer"]])
+    return ctx
+
+
+def form_post_data(form):
+    """What a browser would post for `form` as rendered (its initial values)."""
+    data = {}
+    for bound in form:
+        widget = bound.field.widget
+        value = bound.value()
+        if isinstance(widget, CheckboxInput):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(widget, SelectMultiple | MultipleHiddenInput):
+            data[bound.html_name] = [str(v) for v in (value or [])]
+        elif isinstance(widget, Select):
+            formatted = widget.format_value(value)
+            data[bound.html_name] = formatted[0] if formatted else ""
+        else:
+            formatted = widget.format_value(value)
+            data[bound.html_name] = "" if formatted is None else formatted
+    return data
+
+
+class ObjectTestCase:
+    """Declarations every generated test class makes; the test mixins build on them.
+
+    Required: `model`, `rule` (an expectations rule), `make()`.
+    """
+
+    model = None
+    rule = None
+    # The user who does the create/edit/delete tests (a key of ctx.users).
+    actor = "admin"
+    # Page views that exist for this object type (others are checked NOT to exist).
+    views = PAGE_VIEWS
+    api_actions = API_ACTIONS
+    # The field whose value identifies a row in exports (first exported column) and labels.
+    label_field = "name"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is None or not cls.__name__.startswith("Test"):
+            return
+        _test_classes.setdefault(cls.model._meta.label_lower, []).append(cls)
+        have = cls.capabilities()
+        for name in dir(cls):
+            if not name.startswith("test_"):
+                continue
+            func = getattr(cls, name)
+            if callable(func) and not getattr(func, "kedao_needs", set()) <= have:
+                setattr(cls, name, None)  # not collected: the object type has no such view or rule
+
+    @classmethod
+    def capabilities(cls):
+        have = {f"page:{view}" if view in cls.views else f"no-page:{view}" for view in PAGE_VIEWS}
+        have |= {f"api:{action}" if action in cls.api_actions else f"no-api:{action}" for action in API_ACTIONS}
+        have.add(f"rule:{cls.rule.kind}")
+        if cls.rule.kind in ("owned", "parent"):
+            have.add("scoped")
+        object_type = get_object_type(cls.model)
+        if object_type is not None and object_type.search_fields:
+            have.add("search")
+        return have
+
+    @classmethod
+    def suites(cls):
+        """Which generated suites this class runs ("pages", "api", "scope", "queries")."""
+        return {base.suite for base in cls.__mro__ if getattr(base, "suite", None)}
+
+    # --- the shared data ------------------------------------------------------------------------
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def ctx(cls, django_db_setup, django_db_blocker):
+        overrides = override_settings(**TEST_SETTINGS)
+        overrides.enable()
+        try:
+            with django_db_blocker.unblock():
+                with transaction.atomic():
+                    ctx = build_context()
+                    cls().setup_class_data(ctx)
+                    yield ctx
+                    transaction.set_rollback(True)
+        finally:
+            overrides.disable()
+
+    @pytest.fixture(autouse=True)
+    def _test_settings(self, ctx, db):
+        # The class-level overrides, kept in force for tests that change settings themselves.
+        with override_settings(**TEST_SETTINGS):
+            yield
+
+    def setup_class_data(self, ctx):
+        """Data every test of the class shares; by default the scope-test rows."""
+        ctx.scope_rows = list(self.scope_rows(ctx))
+
+    # --- what a test class declares -------------------------------------------------------------
+
+    def make(self, ctx, *, owner=None, **fields):
+        """Create one row (visible to `owner` when the object has owners)."""
+        raise NotImplementedError
+
+    def scope_rows(self, ctx):
+        """The rows the scope tests look at: by default one per scope-test search term."""
+        return [self.make(ctx, **{self.label_field: f"{term}{index}"})
+                for index, term in enumerate(self.search_terms * 2)]
+
+    # Terms that, searched one by one, find every scope row (each term at most 9 rows).
+    search_terms = ("甲", "乙")
+
+    def label(self, obj):
+        return str(getattr(obj, self.label_field))
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    @classmethod
+    def key(cls):
+        return cls.model._meta.label_lower
+
+    @classmethod
+    def object_type(cls):
+        return get_object_type(cls.model)
+
+    def url(self, view, obj=None):
+        object_type = self.object_type()
+        name = f"{object_type.url_namespace or self.model._meta.app_label}:{self.model._meta.model_name}_{view}"
+        return reverse(name, kwargs={"pk": obj.pk} if obj is not None else None)
+
+    def api_url(self, obj=None):
+        base = f"{self.model._meta.app_label}-api:{self.model._meta.model_name}"
+        if obj is None:
+            return reverse(f"{base}-list")
+        return reverse(f"{base}-detail", kwargs={"pk": obj.pk})
+
+    @classmethod
+    def has_api(cls):
+        try:
+            reverse(f"{cls.model._meta.app_label}-api:{cls.model._meta.model_name}-list")
+        except NoReverseMatch:
+            return False
+        return True
+
+    def login(self, client, ctx, user):
+        user = ctx.users[user] if isinstance(user, str) else user
+        client.force_login(user)
+        return user
+
+    def rows(self):
+        return self.model._base_manager.all()
+
+    def alive(self):
+        rows = self.rows()
+        return rows.filter(deleted_at__isnull=True) if self.soft_deletes() else rows
+
+    def soft_deletes(self):
+        return any(f.name == "deleted_at" for f in self.model._meta.concrete_fields)
+
+    def changes(self, obj=None, action=None):
+        rows = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
+        if obj is not None:
+            rows = rows.filter(object_id=obj.pk)
+        if action is not None:
+            rows = rows.filter(action=action)
+        return rows
+
+    def fresh(self, obj):
+        return self.model._base_manager.get(pk=obj.pk)
+
+    def snapshot(self, obj):
+        """Every concrete field of the stored row: to prove a refused write changed nothing."""
+        fresh = self.fresh(obj)
+        return {f.attname: getattr(fresh, f.attname) for f in self.model._meta.concrete_fields}
+
+    def form_class(self, view):
+        from types import SimpleNamespace
+
+        from django.urls import resolve
+
+        url = self.url(view) if view == "add" else self.url(view, SimpleNamespace(pk=1))
+        return resolve(url).func.view_class.form_class
+
+    def expected(self, ctx, user, action, facts=None):
+        from .expectations import expected_ids
+
+        user = ctx.users[user] if isinstance(user, str) else user
+        return expected_ids(self.model, self.rule, user, action, facts)
+
+    def pytest_generate_tests(self, metafunc):
+        """Parametrise the generated tests from the declarations of the concrete class."""
+        cls = metafunc.cls
+        for argname, values, ids in cls.parameters():
+            if argname in metafunc.fixturenames:
+                metafunc.parametrize(argname, values, ids=ids)
+
+    @classmethod
+    def parameters(cls):
+        return []

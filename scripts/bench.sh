@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmarks on PostgreSQL (docs/benchmarks.md). Creates the database and the dataset when missing.
+#   DATABASE_URL   default postgres://postgres@127.0.0.1:5432/kedao_bench
+#   BENCH_ARGS     extra arguments for bench/scoped_list.py (e.g. "--runs 50")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kedao_bench}"
+export KEDAO_DEV=1
+PY=.venv/bin/python
+
+case "$DATABASE_URL" in
+  postgres://*|postgresql://*) ;;
+  *) echo "The benchmark needs PostgreSQL; DATABASE_URL=$DATABASE_URL" >&2; exit 2 ;;
+esac
+
+# Create the database when it does not exist (psql and createdb read the same URL).
+server_url="${DATABASE_URL%/*}/postgres"
+db_name="${DATABASE_URL##*/}"
+db_name="${db_name%%\?*}"
+if ! psql "$server_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$db_name'" | grep -q 1; then
+  echo "== creating database $db_name"
+  psql "$server_url" -qc "CREATE DATABASE \"$db_name\""
+fi
+
+echo "== migrate"
+$PY manage.py migrate --no-input -v0
+
+echo "== bench_data (skipped when present)"
+$PY manage.py bench_data --customers 200000 --users 1000 --units 250
+
+echo "== scoped list"
+# shellcheck disable=SC2086
+$PY bench/scoped_list.py ${BENCH_ARGS:-}

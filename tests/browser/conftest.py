@@ -1,0 +1,89 @@
+"""Browser journeys: Playwright driving Debian's chromium (never a downloaded browser).
+
+Every journey is marked `browser`; the root conftest skips them when KEDAO_SKIP_BROWSER is set
+(scripts/test.sh sets it when chromium or a CJK font cannot be installed).
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = os.environ.get("KEDAO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def _async_unsafe_allowed():
+    # Playwright's sync API keeps an event loop running in this thread; Django refuses ORM calls
+    # from such a thread unless told that it is safe (it is: the loop only drives the browser).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(_async_unsafe_allowed):
+    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(f"{CHROMIUM} is not installed (scripts/ensure_chromium.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """What went wrong in the page while the journey ran: script errors, failed or external requests."""
+
+    def __init__(self, page, base_url):
+        self.host = urlsplit(base_url).netloc
+        self.errors = []
+        page.on("pageerror", lambda error: self.errors.append(f"script error: {error}"))
+        page.on("console", lambda message: message.type == "error"
+                and self.errors.append(f"console error: {message.text}"))
+        page.on("requestfailed", lambda request: self.errors.append(
+            f"request failed: {request.url} {request.failure}"))
+        page.on("request", self._request)
+        page.on("response", self._response)
+
+    def _request(self, request):
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https") and parts.netloc != self.host:
+            self.errors.append(f"request to another host: {request.url}")
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.problems = PageProblems(page, live_server.url)
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-failure.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
