@@ -17,6 +17,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _no_axes_lockouts_between_tests(settings):
+    # Throttling counters live in the cache: a test must not inherit another's failed logins.
+    from django.core.cache import cache
+
+    cache.clear()
     settings.AXES_ENABLED = True
     # PBKDF2 at production strength costs ~0.3 s per user; the world fixture creates a dozen.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

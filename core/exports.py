@@ -15,8 +15,10 @@ class _Echo:
         return value
 
 
-def _columns(table_class, request):
-    table = table_class([], request=request)
+def _columns(table_class, request, queryset):
+    # Built on the (empty) queryset, not a list: a column's header comes from its model field's
+    # verbose name, which a table over a plain list cannot see (it would print "Name", "Owner").
+    table = table_class(queryset.none(), request=request)
     return [(name, str(column.header)) for name, column in table.columns.items() if name != "pk"]
 
 
@@ -32,7 +34,7 @@ def _cell(value):
 
 
 def export_response(request, queryset, table_class, export_format, title):
-    columns = _columns(table_class, request)
+    columns = _columns(table_class, request, queryset)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"{title}-{stamp}"
     headers = [header for _name, header in columns]

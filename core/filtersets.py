@@ -5,6 +5,7 @@ Sorting goes through the `ordering` filter, an allow-list: an unknown field is a
 """
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,12 @@ class KedaoFilterSet(django_filters.FilterSet):
             from core.forms import style_fields
 
             style_fields(form, small=True)
+            # "All" instead of Django's "---------" for an empty filter.
+            for field in form.fields.values():
+                if getattr(field, "empty_label", None) is not None:
+                    field.empty_label = _("All")
+                elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+                    field.choices = [("", _("All")), *field.choices[1:]]
             form._kedao_styled = True
         return form
 

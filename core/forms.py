@@ -10,9 +10,9 @@ def style_fields(form, small=False):
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = f"form-select form-select{size}"
+            css = "form-select" + (f" form-select{size}" if size else "")
         else:
-            css = f"form-control form-control{size}"
+            css = "form-control" + (f" form-control{size}" if size else "")
         widget.attrs.setdefault("class", css)
 
 

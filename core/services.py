@@ -103,6 +103,18 @@ def _check_still_allowed(instance, actor, action):
 @transaction.atomic
 def object_save(*, instance, actor, expected_version=None, save_m2m=None):
     """Create or update `instance` (already validated) as `actor`, with audit and version check."""
+    try:
+        with transaction.atomic():
+            return _object_save(instance, actor, expected_version, save_m2m)
+    except IntegrityError as error:
+        # Two people saving the same unique value at the same moment: the validation before the
+        # save passed for both; the database refuses the second. Say so instead of a 500.
+        raise ValidationError(
+            _("Another record was saved with the same unique value a moment ago; check and save again.")
+        ) from error
+
+
+def _object_save(instance, actor, expected_version, save_m2m):
     model = instance.__class__
     if instance._state.adding:
         if hasattr(instance, "created_by_id"):

@@ -20,8 +20,9 @@ class CustomerFilterSet(KedaoFilterSet):
     city = django_filters.CharFilter(lookup_expr="exact", label=_("City"))
     owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.filter(is_active=True), label=_("Owner"),
                                              widget=AutocompleteSelect("org.employee"))
+    # Autocomplete, not a <select> of every unit: a large company has thousands.
     org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Org unit"),
-                                                method="in_unit_subtree")
+                                                method="in_unit_subtree", widget=AutocompleteSelect("org.orgunit"))
     tag = django_filters.CharFilter(field_name="tags__name", lookup_expr="iexact", label=_("Tag"),
                                     distinct=True)
     updated_after = django_filters.DateFilter(field_name="updated_at", lookup_expr="date__gte",

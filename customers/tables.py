@@ -1,13 +1,14 @@
 import django_tables2 as tables
 
-from core.tables import KedaoTable
+from core.tables import DateTimeColumn, KedaoTable
+from core.tagging import tag_names
 
 from .models import Contact, Customer
 
 
 class TagsColumn(tables.Column):
     def render(self, value):
-        return ", ".join(tag.name for tag in value.all())
+        return ", ".join(tag_names(value))
 
     def value(self, value):
         return self.render(value)
@@ -18,7 +19,7 @@ class CustomerTable(KedaoTable):
     owner = tables.Column(order_by=("owner__username",))
     org_unit = tables.Column(orderable=False)
     tags = TagsColumn(orderable=False)
-    updated_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    updated_at = DateTimeColumn(format="Y-m-d H:i")
 
     class Meta(KedaoTable.Meta):
         model = Customer
@@ -31,7 +32,7 @@ class CustomerTable(KedaoTable):
 class ContactTable(KedaoTable):
     name = tables.Column(linkify=True)
     customer = tables.Column(linkify=True, order_by=("customer__name",))
-    updated_at = tables.DateTimeColumn(format="Y-m-d H:i")
+    updated_at = DateTimeColumn(format="Y-m-d H:i")
 
     class Meta(KedaoTable.Meta):
         model = Contact

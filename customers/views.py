@@ -1,3 +1,4 @@
+from core.tagging import prefetch_tags
 from core.views import generic
 
 from . import filtersets, forms, tables
@@ -5,7 +6,7 @@ from .models import Contact, Customer
 
 
 class CustomerListView(generic.ObjectListView):
-    queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related("tags")
+    queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related(prefetch_tags())
     filterset_class = filtersets.CustomerFilterSet
     table_class = tables.CustomerTable
 

@@ -176,8 +176,16 @@ class OrgFacts:
 class Rule:
     kind = ""
 
-    def visible_ids(self, facts, model, user_id, action):
+    def visible_ids(self, facts, model, user_id, action, deleted=False):
+        """Live rows; with `deleted`, the rows in the recycle bin instead (what restore may reach)."""
         raise NotImplementedError
+
+    @staticmethod
+    def _rows(model, deleted):
+        manager = getattr(model, "all_objects", model._default_manager)
+        if not any(f.name == "deleted_at" for f in model._meta.concrete_fields):
+            return manager.none() if deleted else manager.all()
+        return manager.filter(deleted_at__isnull=not deleted)
 
     def granted(self, facts, model, user_id, action):
         return bool(facts.scopes(user_id, model._meta.label_lower, action))
@@ -188,12 +196,12 @@ class OwnedRecords(Rule):
 
     kind = "owned"
 
-    def visible_ids(self, facts, model, user_id, action):
+    def visible_ids(self, facts, model, user_id, action, deleted=False):
         key = model._meta.label_lower
         scopes = facts.scopes(user_id, key, action)
         if not scopes:
             return set()
-        rows = list(model.all_objects.filter(deleted_at__isnull=True).values_list("pk", "owner_id", "org_unit_id"))
+        rows = list(self._rows(model, deleted).values_list("pk", "owner_id", "org_unit_id"))
         if "all" in scopes:
             return {pk for pk, _owner, _unit in rows}
         owners = {user_id}
@@ -205,7 +213,7 @@ class OwnedRecords(Rule):
         if "subtree" in scopes:
             units |= facts.units_within(facts.home_units(user_id))
         shared = facts.shared_with(user_id, key, action)
-        return {pk for pk, owner, unit in rows if owner in owners or unit in units}
+        return {pk for pk, owner, unit in rows if owner in owners or unit in units or pk in shared}
 
 
 class FollowsParent(Rule):
@@ -219,13 +227,14 @@ class FollowsParent(Rule):
         self.field = field
         self.parent_rule = parent_rule
 
-    def visible_ids(self, facts, model, user_id, action):
+    def visible_ids(self, facts, model, user_id, action, deleted=False):
         if not facts.scopes(user_id, model._meta.label_lower, action):
             return set()
         parent_model = model._meta.get_field(self.field).related_model
+        # The parent must be alive: a child in the bin comes back only under a live parent.
         parents = self.parent_rule.visible_ids(facts, parent_model, user_id,
                                                self.PARENT_ACTION.get(action, "change"))
-        rows = model.all_objects.filter(deleted_at__isnull=True).values_list("pk", f"{self.field}_id")
+        rows = self._rows(model, deleted).values_list("pk", f"{self.field}_id")
         return {pk for pk, parent_id in rows if parent_id in parents}
 
 
@@ -234,17 +243,13 @@ class Granted(Rule):
 
     kind = "global"
 
-    def visible_ids(self, facts, model, user_id, action):
+    def visible_ids(self, facts, model, user_id, action, deleted=False):
         if not facts.scopes(user_id, model._meta.label_lower, action):
             return set()
-        manager = getattr(model, "all_objects", model._default_manager)
-        rows = manager.all()
-        if any(f.name == "deleted_at" for f in model._meta.concrete_fields):
-            rows = rows.filter(deleted_at__isnull=True)
-        return set(rows.values_list("pk", flat=True))
+        return set(self._rows(model, deleted).values_list("pk", flat=True))
 
 
-def expected_ids(model, rule, user, action, facts=None):
-    """The primary keys of `model` that `user` should be able to `action`."""
+def expected_ids(model, rule, user, action, facts=None, deleted=False):
+    """The primary keys of `model` that `user` should be able to `action` (in the bin: `deleted`)."""
     facts = facts or OrgFacts.read()
-    return rule.visible_ids(facts, model, user.pk, action)
+    return rule.visible_ids(facts, model, user.pk, action, deleted=deleted)

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from core.models import ObjectChange
 
 from .base import PAGE_VIEWS, ObjectTestCase, form_post_data, needs
-from .reading import field_errors, listed_pks
+from .reading import column_headers, export_rows, field_errors, listed_pks
 
 
 def assert_fields(obj, expected):
@@ -25,6 +25,31 @@ def assert_fields(obj, expected):
             assert str(getattr(obj, field.attname) or "") == str(value), name
         else:
             assert str(getattr(obj, name)) == str(value), name
+
+
+def shown_values(obj, changes):
+    """How each changed field of `obj` reads on a page: labels of related rows and choices."""
+    shown = {}
+    for name, value in changes.items():
+        field = obj._meta.get_field(name)
+        if name == "tags":
+            shown[name] = sorted(obj.tags.names())
+        elif field.many_to_many:
+            shown[name] = [str(item) for item in getattr(obj, name).all()]
+        elif field.is_relation:
+            shown[name] = [str(getattr(obj, name))]
+        elif field.choices:
+            shown[name] = [str(getattr(obj, f"get_{name}_display")())]
+        else:
+            shown[name] = [str(value)]
+    return shown
+
+
+def current_values_block(response):
+    content = response.content.decode()
+    start = content.find('data-testid="current-values"')
+    assert start >= 0, "a refused stale edit shows the current values"
+    return html.unescape(content[start:content.find("</dl>", start)])
 
 
 class PageTests(ObjectTestCase):
@@ -101,6 +126,30 @@ class PageTests(ObjectTestCase):
         assert response.status_code == 400
         assert "ordering" in field_errors(response)
 
+    @needs("page:list")
+    def test_page_export_has_the_list_columns(self, ctx, client):
+        """Both exports head their columns as the list page does (translated labels)."""
+        self.make_own(ctx)
+        self.login(client, ctx, self.actor)
+        shown = column_headers(client.get(self.url("list")))
+        assert shown
+        for export_format in ("csv", "xlsx"):
+            response = client.get(self.url("list"), {"export": export_format})
+            assert response.status_code == 200
+            headers = export_rows(response, export_format, header=True)[0]
+            assert set(shown) <= set(headers), f"{export_format}: page {shown}, export {headers}"
+
+    @needs("page:list")
+    def test_page_export_follows_the_list_filter(self, ctx, client):
+        wanted = self.make_own(ctx, **{self.label_field: "Filtered-Yes"})
+        self.make_own(ctx, **{self.label_field: "Filtered-No"})
+        self.login(client, ctx, self.actor)
+        listed = listed_pks(client.get(self.url("list"), {"q": "Filtered-Yes"}))
+        assert listed == [wanted.pk]
+        for export_format in ("csv", "xlsx"):
+            response = client.get(self.url("list"), {"q": "Filtered-Yes", "export": export_format})
+            assert [row[0] for row in export_rows(response, export_format)] == [self.label(wanted)]
+
     @needs("page:detail")
     def test_page_detail(self, ctx, client):
         obj = self.make_own(ctx)
@@ -162,7 +211,10 @@ class PageTests(ObjectTestCase):
         # …the second save is refused, shows what is stored now and changes nothing.
         response = client.post(self.url("edit", obj), second_data)
         assert response.status_code == 409
-        assert 'data-testid="current-values"' in response.content.decode()
+        block = current_values_block(response)
+        for name, values in shown_values(self.fresh(obj), first).items():
+            for value in values:
+                assert value in block, f"current value of {name} ({value!r}) not shown: {block[:500]}"
         assert self.snapshot(obj) == after_first
         assert_fields(self.fresh(obj), first)
         assert self.changes(obj, ObjectChange.Action.UPDATE).count() == 1

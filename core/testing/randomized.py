@@ -97,7 +97,7 @@ class RandomOrg:
 
 class RandomizedScopeTests(ObjectTestCase):
     suite = "random-scope"
-    random_seeds = range(10)
+    random_seeds = range(8)
 
     @classmethod
     def parameters(cls):
@@ -130,7 +130,8 @@ class RandomizedScopeTests(ObjectTestCase):
 
         facts = OrgFacts.read()
         wrong = []
-        for person in Employee.objects.order_by("pk"):
+        # The people of the random organisation (the world's users have their own scope tests).
+        for person in Employee.objects.filter(username__startswith=f"{org.prefix}-").order_by("pk"):
             for action in ACTIONS:
                 seen = set(self.model.objects.visible_to(person, action).values_list("pk", flat=True))
                 expected = self.rule.visible_ids(facts, self.model, person.pk, action)

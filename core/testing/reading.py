@@ -14,10 +14,14 @@ class _Collector(HTMLParser):
         self.options = []  # value of every <option>
         self.groups = {}  # data-testid of a search group → [href, …]
         self.field_errors = []  # data-field-error values
+        self.headers = []  # text of every <th>
         self._group = None
+        self._header = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "th":
+            self._header = []
         if "data-field-error" in attrs:
             self.field_errors.append(attrs["data-field-error"])
         if tag == "input" and attrs.get("name") == "pk" and attrs.get("type") == "checkbox":
@@ -30,9 +34,16 @@ class _Collector(HTMLParser):
         elif tag == "a" and self._group is not None and attrs.get("href"):
             self.groups[self._group].append(attrs["href"])
 
+    def handle_data(self, data):
+        if self._header is not None:
+            self._header.append(data)
+
     def handle_endtag(self, tag):
         if tag == "ul":
             self._group = None
+        elif tag == "th" and self._header is not None:
+            self.headers.append(" ".join("".join(self._header).split()))
+            self._header = None
 
 
 def parse(response):
@@ -61,12 +72,17 @@ def search_pks(response, key):
     return pks
 
 
+def column_headers(response):
+    """The column headers of a list page's table (the selection column left out)."""
+    return [header for header in parse(response).headers if header]
+
+
 def field_errors(response):
     return parse(response).field_errors
 
 
-def export_rows(response, export_format):
-    """The data rows of a CSV or Excel export (header left out), as lists of strings."""
+def export_rows(response, export_format, header=False):
+    """The data rows of a CSV or Excel export (header left out unless asked), as lists of strings."""
     if export_format == "csv":
         body = b"".join(response.streaming_content) if response.streaming else response.content
         text = body.decode("utf-8")
@@ -78,7 +94,7 @@ def export_rows(response, export_format):
         sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
         rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert rows, "an export always has a header row"
-    return rows[1:]
+    return rows if header else rows[1:]
 
 
 def api_pks(client, url, params=None, **extra):

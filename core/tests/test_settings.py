@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -70,15 +72,27 @@ def test_language_switch_does_not_redirect_off_site(client):
     assert "evil.example.com" not in response.get("Location", "")
 
 
-def test_every_language_offered_has_a_compiled_catalogue():
+def test_every_language_offered_has_an_up_to_date_compiled_catalogue(tmp_path):
+    """The .mo that Django reads says what the .po says (a stale .mo shows English to users)."""
+    import gettext
+
+    msgfmt = shutil.which("msgfmt")
     for code, _name in settings.LANGUAGES:
         if code == "en":
             continue  # the source language
-        folder = {"zh-hans": "zh_Hans"}.get(code, code)
+        folder = translation.to_locale(code)
         mo = BASE_DIR / "locale" / folder / "LC_MESSAGES" / "django.mo"
         po = mo.with_suffix(".po")
         assert mo.exists(), f"{mo} is missing: run make messages"
-        assert mo.stat().st_mtime >= po.stat().st_mtime - 1, f"{mo} is older than {po}: run make messages"
+        if msgfmt is None:
+            pytest.skip("msgfmt (gettext) is not installed")
+        fresh = tmp_path / f"{folder}.mo"
+        subprocess.run([msgfmt, "--check-format", "-o", str(fresh), str(po)], check=True, capture_output=True)
+        with mo.open("rb") as shipped, fresh.open("rb") as compiled:
+            shipped_catalog = gettext.GNUTranslations(shipped)._catalog
+            compiled_catalog = gettext.GNUTranslations(compiled)._catalog
+        stale = sorted(str(key) for key in set(shipped_catalog.items()) ^ set(compiled_catalog.items()))
+        assert not stale, f"{mo} differs from {po}: run make messages ({stale[:5]})"
 
 
 # --- SQLite: WAL and a busy timeout ----------------------------------------------------------

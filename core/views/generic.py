@@ -104,7 +104,10 @@ class ObjectListView(ObjectMixin, View):
                 request, rows, self.table_class, export_format, self.model._meta.verbose_name_plural
             )
         hidden = self.hidden_columns()
-        table = self.table_class(rows, request=request, exclude=hidden)
+        # Not `request=`: django-tables2 would then paginate with Django's Paginator, whose full
+        # COUNT(*) of the visible rows we avoid below (LazyPaginator and a bounded count).
+        table = self.table_class(rows, exclude=hidden)
+        table.request = request
         sortable = self.filterset_class.ordering_params()
         for name, bound in table.columns.items():
             if name not in sortable:
@@ -247,7 +250,7 @@ class ObjectEditView(ObjectMixin, View):
                 conflict = error.current
                 form.add_error(None, _("%(user)s saved this record while you were editing it. Your changes "
                                        "were not saved; compare them with the current values below.")
-                               % {"user": conflict.updated_by or _("Someone")})
+                               % {"user": getattr(conflict, "updated_by", None) or _("Someone")})
             except ValidationError as error:
                 self.add_errors(form, error)
             else:
@@ -275,6 +278,8 @@ class ObjectEditView(ObjectMixin, View):
                     else getattr(conflict, name)
                 if name == "tags":
                     value = ", ".join(conflict.tags.names())
+                elif model_field.many_to_many:
+                    value = ", ".join(str(item) for item in getattr(conflict, name).all())
                 current.append({"label": field.label, "value": value})
             # The retry is based on what is stored now.
             form.data = form.data.copy()

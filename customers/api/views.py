@@ -1,4 +1,5 @@
 from core.api.viewsets import KedaoModelViewSet
+from core.tagging import prefetch_tags
 
 from .. import filtersets
 from ..models import Contact, Customer
@@ -6,7 +7,7 @@ from . import serializers
 
 
 class CustomerViewSet(KedaoModelViewSet):
-    queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related("tags")
+    queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related(prefetch_tags())
     serializer_class = serializers.CustomerSerializer
     filterset_class = filtersets.CustomerFilterSet
 

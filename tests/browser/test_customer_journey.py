@@ -86,7 +86,7 @@ def test_seller_adds_a_customer_and_finds_it_in_the_list(page, live_server, worl
     expect(page.get_by_test_id("object-title")).to_have_text(NEW_NAME)
     fields = page.locator(".kedao-fields")
     expect(fields).to_contain_text(NEW_CODE)  # stored in upper case
-    expect(fields).to_contain_text("现实客户")
+    expect(fields).to_contain_text("现实客户")  # the level, in the demo's language
     expect(page.locator(".alert-success")).to_contain_text(NEW_NAME)
     shot(page, "5-detail")
     customer = Customer.objects.get(name=NEW_NAME)

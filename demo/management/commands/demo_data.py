@@ -172,7 +172,12 @@ class Command(BaseCommand):
         codes = gen.UniqueCodes()
         specs = []
         while len(specs) < count:
-            branch, username, _w = rng.choices(owners, weights=weights)[0]
+            # Everyone gets one customer first (every demo login has something to show), then the
+            # rest goes to owners at random, some busier than others.
+            if len(specs) < len(owners):
+                branch, username, _w = owners[len(specs)]
+            else:
+                branch, username, _w = rng.choices(owners, weights=weights)[0]
             values, place = gen.customer(rng, company.cities_by_branch[branch])
             if not codes.claim(values["credit_code"]):
                 continue
@@ -243,16 +248,18 @@ class Command(BaseCommand):
             )
             created += was_created
 
-        # The seller next door asks north.seller1 to help with one of their accounts.
-        share(customer_of(lambda u, v: u == "east.seller2"), employee=people.get("north.seller1"),
-              role="协同销售")
+        # A seller of another region asks north.seller1 to help with one of their accounts.
+        share(customer_of(lambda u, v: u == "east.seller2")
+              or customer_of(lambda u, v: not u.startswith("north.")),
+              employee=people.get("north.seller1"), role="协同销售")
         account_teams = [
             ("bj.ka.head", ["north.seller14", "pl.comm", "bj.engineer1"], "北京大客户客户组"),
             ("east.seller13", ["east.seller14", "pl.cloud", "sh.engineer1"], "上海大客户客户组"),
             ("south.seller31", ["south.seller32", "pl.net", "sz.engineer1"], "深圳大客户客户组"),
         ]
         for owner, members, team_name in account_teams:
-            customer = customer_of(lambda u, v, owner=owner: u == owner and v["level"] == "customer")
+            customer = customer_of(lambda u, v, owner=owner: u == owner and v["level"] == "customer") \
+                or customer_of(lambda u, v, owner=owner: u == owner)
             team = Team.objects.filter(name=team_name, kind=Team.Kind.ACCOUNT).first()
             if team is None:
                 team = Team.objects.create(name=team_name, kind=Team.Kind.ACCOUNT, leader=people.get(owner),
