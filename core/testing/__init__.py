@@ -8,7 +8,9 @@ its visibility rule, and inherits the suites it mixes in:
 - `APITests` (core.testing.api): pagination, ordering, create, invalid, ETag/If-Match, delete,
   403/404, token auth;
 - `ScopeTests` (core.testing.scope): every user of the world sees exactly the expected rows on
-  each surface, the expectation coming from core.testing.expectations;
+  each surface (list and count, API, search, autocomplete, exports, recycle bin, bulk delete,
+  detail/edit pages), the expectation coming from core.testing.expectations, which never calls
+  `visible_to()`;
 - `QueryCountTests` (core.testing.queries): no N+1 on list, detail and API list;
 - `RandomizedScopeTests` (core.testing.randomized): random organisations, fixed seeds.
 

@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 
 from core.registry import object_types
 
-from .base import test_classes
+from .base import registered_test_classes
 
 # The kind of expectation rule that matches each model-side declaration (KedaoModel.scope_kind).
 RULE_FOR_SCOPE_KIND = {"scoped": "owned", "parent": "parent", "global": "global"}
@@ -54,7 +54,7 @@ def suites_needed(object_type):
 
 def coverage_problems(types=None):
     """[message] for each registered object type whose generated tests are missing or incomplete."""
-    classes = test_classes()
+    classes = registered_test_classes()
     problems = []
     for object_type in types if types is not None else object_types():
         found = classes.get(object_type.key, [])

@@ -2,7 +2,8 @@
 
 The expectation comes from core.testing.expectations (written independently of org.permissions);
 the observed rows come from the list page (and its count), the API list, global search,
-autocomplete, both exports, and the detail / edit / delete pages of every row.
+autocomplete, both exports, the recycle bin, a bulk delete of everything, and the detail / edit /
+delete pages (404 outside the view scope, 403 outside the change scope).
 """
 
 import re
