@@ -159,7 +159,7 @@ class Command(BaseCommand):
             team.members.add(*(people[u] for u in [leader, *members] if u in people))
             created_teams += 1
         self.created["product lines"] = (created_lines, len(lines))
-        self.created["teams"] = (created_teams, 0)
+        self.teams_created = created_teams
 
     # -- customers ----------------------------------------------------------------------------
 
@@ -265,13 +265,13 @@ class Command(BaseCommand):
                 team = Team.objects.create(name=team_name, kind=Team.Kind.ACCOUNT, leader=people.get(owner),
                                            description="重点客户的客户团队：销售、产品线与服务。")
                 team.members.add(*(people[u] for u in [owner, *members] if u in people))
-                self.created["teams"] = (self.created["teams"][0] + 1, 0)
+                self.teams_created += 1
             share(customer, team=team, role="客户团队", can_change=True)
         # The cross-branch project team works on one customer of its leader.
         project = Team.objects.filter(name=PROJECT_TEAMS[0][0], kind=Team.Kind.PROJECT).first()
         share(customer_of(lambda u, v: u == PROJECT_TEAMS[0][1] and v["industry"] == "energy")
               or customer_of(lambda u, v: u == PROJECT_TEAMS[0][1]), team=project, role="项目团队")
-        self.created["teams"] = (self.created["teams"][0], Team.objects.count())
+        self.created["teams"] = (self.teams_created, Team.objects.count())
         self.created["shares"] = (created, Share.objects.filter(content_type=content_type).count())
 
     # -- report -------------------------------------------------------------------------------
