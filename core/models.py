@@ -13,6 +13,14 @@ from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
 
+class WebsiteField(models.URLField):
+    """A URL field whose form takes "www.example.cn" as https://www.example.cn (as Django 6 will)."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
 class KedaoQuerySet(models.QuerySet):
     def visible_to(self, user, action="view"):
         """The rows `user` may act on with `action`; the only visibility decision in Kedao."""

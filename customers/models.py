@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
-from core.models import KedaoModel, ScopedModel
+from core.models import KedaoModel, ScopedModel, WebsiteField
 
 from .validators import normalize_credit_code, validate_credit_code
 
@@ -60,7 +60,7 @@ class Customer(ScopedModel):
     district = models.CharField(_("district"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    website = models.URLField(_("website"), max_length=200, blank=True)
+    website = WebsiteField(_("website"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.POTENTIAL)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)

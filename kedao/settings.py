@@ -193,7 +193,6 @@ STORAGES = {
 # Development and tests serve static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or KEDAO_DEV
 WHITENOISE_AUTOREFRESH = DEBUG or KEDAO_DEV
-FORMS_URLFIELD_ASSUME_HTTPS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
