@@ -26,6 +26,12 @@ class KedaoModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        for field in self.fields.values():
+            # "—" rather than Django's "---------" for "not chosen".
+            if getattr(field, "empty_label", None) is not None:
+                field.empty_label = "—"
+            elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0] == ("", "---------"):
+                field.choices = [("", "—"), *field.choices[1:]]
         style_fields(self)
 
 

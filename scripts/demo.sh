@@ -14,15 +14,9 @@ worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
-  Kedao is running at http://127.0.0.1:8000   (Ctrl-C stops it)
-
-  Logins (password in brackets):
-    admin          (admin)  superuser
-    ceo            (demo)   whole company
-    north.manager  (demo)   manager of 北区 (North region)
-    north.seller1  (demo)   a seller in 北区
-  Every other demo user also has the password "demo".
-  Background worker log: var/worker.log
+  Kedao is running at http://127.0.0.1:8000   (Ctrl-C stops server and worker)
+  Log in as admin / admin, or as any demo user listed above with the password "demo"
+  (ceo, north.manager, north.seller1 …). Background worker log: var/worker.log
 
 MSG
 $PY manage.py runserver 127.0.0.1:8000
