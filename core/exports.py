@@ -8,6 +8,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 EXPORT_ROW_LIMIT = 100_000
+FORMATS = ("xlsx", "csv")
 
 
 class _Echo:

@@ -7,8 +7,9 @@ docs/development/adding-an-object.md); visibility always comes from `visible_to(
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -91,6 +92,9 @@ class ObjectListView(ObjectMixin, View):
         export_format = request.GET.get("export")
         action = "export" if export_format else "view"
         if export_format:
+            if export_format not in exports.FORMATS:
+                return HttpResponseBadRequest(_("Unknown export format “%(format)s”: use xlsx or csv.")
+                                              % {"format": export_format[:20]})
             self.require_perm("export")
         queryset = self.queryset.visible_to(request.user, action)
         filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -116,7 +120,11 @@ class ObjectListView(ObjectMixin, View):
         if ordering and valid:
             table.order_by = ordering
         per_page = self.per_page()
-        table.paginate(paginator_class=LazyPaginator, page=self.page_number(), per_page=per_page)
+        try:
+            table.paginate(paginator_class=LazyPaginator, page=self.page_number(), per_page=per_page)
+        except EmptyPage:
+            # A bookmark or a narrowed filter points past the last page: show the first one.
+            table.paginate(paginator_class=LazyPaginator, page=1, per_page=per_page)
         limit = list_count_limit()
         # A bounded count: exact up to the limit, "limit+" beyond, never a full scan of millions.
         count = rows.order_by()[: limit + 1].count() if valid else 0
