@@ -45,7 +45,7 @@ def team_panel(request, obj):
     can_change = obj.__class__.objects.visible_to(request.user, "change").filter(pk=obj.pk).exists()
     return render_to_string("core/panels/team.html", {
         "shares": shares, "object": obj, "object_type": object_type, "can_change": can_change,
-        "teams": Team.objects.order_by("name")[:200] if can_change else [],
+        "teams": Team.objects.visible_to(request.user, "view").order_by("name")[:200] if can_change else [],
     }, request=request)
 
 

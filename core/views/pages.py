@@ -141,9 +141,10 @@ def share_manage(request, object_type, pk):
             share_remove(share=share, actor=request.user)
         else:
             employee_id, team_id = request.POST.get("employee"), request.POST.get("team")
-            employee = Employee.objects.filter(pk=employee_id, is_active=True).first() \
+            employee = Employee.objects.visible_to(request.user, "view").filter(pk=employee_id, is_active=True).first() \
                 if str(employee_id).isdigit() else None
-            team = Team.objects.filter(pk=team_id).first() if str(team_id).isdigit() else None
+            team = Team.objects.visible_to(request.user, "view").filter(pk=team_id).first() \
+                if str(team_id).isdigit() else None
             share_add(instance=instance, actor=request.user, employee=employee, team=team,
                       role=request.POST.get("role", "")[:50], can_change=bool(request.POST.get("can_change")))
     except ValidationError as error:
