@@ -221,12 +221,24 @@ def test_production_settings_are_https_only_and_hashed_static(tmp_path):
                                      "CompressedManifestStaticFilesStorage"]
 
 
-def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+def test_production_server_refuses_to_start_without_a_secret_key(tmp_path):
     env = _production_env(tmp_path)
     del env["SECRET_KEY"]
-    result = _run_python("import django; django.setup()", env)
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    for entry_point in ("kedao.wsgi", "kedao.asgi"):
+        result = _run_python(f"import {entry_point}", env)
+        assert result.returncode != 0, entry_point
+        assert "SECRET_KEY" in result.stderr
+
+
+def test_without_a_secret_key_maintenance_commands_run_and_check_deploy_complains(tmp_path):
+    env = _production_env(tmp_path)
+    del env["SECRET_KEY"]
+    migrations = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+                                cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert migrations.returncode == 0, migrations.stderr
+    deploy = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert "security.W009" in deploy.stdout + deploy.stderr
 
 
 # --- no asset from the internet --------------------------------------------------------------
