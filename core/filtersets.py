@@ -52,11 +52,7 @@ class KedaoFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value or not self.search_fields:
             return queryset
-        condition = Q()
-        for field in self.search_fields:
-            condition |= Q(**{field: value}) if field.endswith("__iexact") or field.endswith("__exact") \
-                else Q(**{f"{field}__icontains": value})
-        return queryset.filter(condition)
+        return queryset.filter(search_condition(self.search_fields, value))
 
     @property
     def qs(self):
@@ -73,6 +69,16 @@ class KedaoFilterSet(django_filters.FilterSet):
         if "pk" not in ordering and "-pk" not in ordering and "id" not in ordering and "-id" not in ordering:
             ordering.append("-pk")
         return ordering
+
+
+def search_condition(fields, value):
+    """What `q` means for an object type: any of its search fields contains the text. One
+    definition for the list filter, the API, global search and autocomplete."""
+    condition = Q()
+    for field in fields:
+        exact = field.endswith("__iexact") or field.endswith("__exact")
+        condition |= Q(**{field: value}) if exact else Q(**{f"{field}__icontains": value})
+    return condition
 
 
 def list_count_limit():

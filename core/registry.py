@@ -21,10 +21,17 @@ ACTION_LABELS = {
 @dataclass
 class ObjectType:
     model: type
-    search_fields: tuple = ()
+    # The object's FilterSet (list page and API); its `search_fields` define what `q` matches.
+    filterset: type = None
+    # Listed in global search and searchable in autocomplete.
+    searchable: bool = False
     # Actions a role may be granted on this type, in the role matrix.
     actions: tuple = ACTIONS[:5]
     url_namespace: str = ""
+
+    @property
+    def search_fields(self):
+        return tuple(self.filterset.search_fields) if self.searchable and self.filterset else ()
 
     @property
     def key(self):

@@ -10,10 +10,11 @@ class CustomersConfig(AppConfig):
         from core.registry import register_menu_item, register_object_type
 
         from . import panels
+        from .filtersets import ContactFilterSet, CustomerFilterSet
         from .models import Contact, Customer
 
-        register_object_type(Customer, search_fields=("name", "short_name", "credit_code", "phone"))
-        register_object_type(Contact, search_fields=("name", "mobile", "phone", "email"))
+        register_object_type(Customer, filterset=CustomerFilterSet, searchable=True)
+        register_object_type(Contact, filterset=ContactFilterSet, searchable=True)
         register_menu_item(_("Customers"), _("Customers"), "customers:customer_list", Customer, order=10)
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
         panels.register()

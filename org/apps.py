@@ -9,13 +9,14 @@ class OrgConfig(AppConfig):
     def ready(self):
         from core.registry import register_menu_item, register_object_type
 
+        from . import filtersets as f
         from .models import Employee, OrgUnit, ProductLine, Role, Team
 
-        register_object_type(OrgUnit, search_fields=("name", "code"))
-        register_object_type(Employee, search_fields=("username", "first_name", "last_name", "mobile"))
-        register_object_type(ProductLine)
-        register_object_type(Team)
-        register_object_type(Role)
+        register_object_type(OrgUnit, filterset=f.OrgUnitFilterSet, searchable=True)
+        register_object_type(Employee, filterset=f.EmployeeFilterSet, searchable=True)
+        register_object_type(ProductLine, filterset=f.ProductLineFilterSet)
+        register_object_type(Team, filterset=f.TeamFilterSet)
+        register_object_type(Role, filterset=f.RoleFilterSet)
         group = _("Organisation")
         register_menu_item(group, _("Org units"), "org:orgunit_list", OrgUnit, order=800)
         register_menu_item(group, _("Employees"), "org:employee_list", Employee, order=810)

@@ -6,12 +6,12 @@ docs/development/adding-an-object.md); visibility always comes from `visible_to(
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -85,7 +85,6 @@ class ObjectListView(ObjectMixin, View):
     table_class = None
     template_name = "core/object_list.html"
     bulk_edit = True
-    export_columns = None  # default: the table's columns
 
     def get(self, request):
         self.require_perm("view")
@@ -180,7 +179,7 @@ class ObjectView(ObjectMixin, View):
     """Detail page: the object's fields, then the panels other apps registered for it."""
 
     template_name = "core/object_detail.html"
-    detail_fields = None  # names shown in the main card; default: the edit form's fields
+    detail_fields = ()  # names of the fields shown in the main card
 
     def get(self, request, pk):
         obj = self.get_object("view")
@@ -199,7 +198,7 @@ class ObjectView(ObjectMixin, View):
 
     def field_rows(self, obj):
         rows = []
-        for name in self.detail_fields or ():
+        for name in self.detail_fields:
             field = obj._meta.get_field(name)
             if field.many_to_many or (hasattr(field, "related_model") and name == "tags"):
                 value = ", ".join(str(item) for item in getattr(obj, name).all())
@@ -380,12 +379,6 @@ class BulkDeleteView(ObjectMixin, View):
 
 def changelog_rows(obj, limit=50):
     """Audit rows of one object for its detail page, newest first."""
-    from django.contrib.contenttypes.models import ContentType
-
     content_type = ContentType.objects.get_for_model(obj.__class__)
     return ObjectChange.objects.filter(content_type=content_type, object_id=obj.pk).select_related("user")[:limit]
 
-
-def reverse_detail(obj):
-    object_type = get_object_type(obj.__class__)
-    return object_type.url("detail", obj) if object_type else reverse("home")

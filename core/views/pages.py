@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.filtersets import search_condition
 from core.models import Share
 from core.registry import get_object_type, object_types
 from core.services import object_restore, share_add, share_remove
@@ -41,15 +42,6 @@ def home(request):
     return render(request, "core/home.html", {"cards": cards})
 
 
-def _search_filter(object_type, query):
-    from django.db.models import Q
-
-    condition = Q()
-    for field in object_type.search_fields:
-        condition |= Q(**{f"{field}__icontains": query})
-    return condition
-
-
 @login_required
 def search(request):
     """Global search over every searchable object type, each scoped by visible_to()."""
@@ -60,7 +52,7 @@ def search(request):
             if not object_type.search_fields or not has_perm(request.user, object_type.model, "view"):
                 continue
             rows = list(object_type.model.objects.visible_to(request.user, "view")
-                        .filter(_search_filter(object_type, query)).order_by("-pk")[: SEARCH_LIMIT + 1])
+                        .filter(search_condition(object_type.search_fields, query)).order_by("-pk")[: SEARCH_LIMIT + 1])
             if rows:
                 groups.append({"object_type": object_type, "rows": rows[:SEARCH_LIMIT],
                                "more": len(rows) > SEARCH_LIMIT,
@@ -80,7 +72,7 @@ def autocomplete(request, object_type):
     query = query.strip()[:100]
     rows = object_type.model.objects.visible_to(request.user, "view")
     if query and object_type.search_fields:
-        rows = rows.filter(_search_filter(object_type, query))
+        rows = rows.filter(search_condition(object_type.search_fields, query))
     return render(request, "core/partials/options.html", {"rows": rows.order_by("-pk")[:20]})
 
 
