@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BulkEditForm, KedaoModelForm
 from core.registry import ACTION_LABELS, ACTIONS, object_types
 
-from .models import Employee, OrgUnit, ProductLine, Role, RolePermission, Scope, Team
+from .models import Employee, OrgUnit, ProductLine, Role, Scope, Team
 
 NO_GRANT = ""
 
@@ -106,8 +106,4 @@ class RoleForm(KedaoModelForm):
 
     def _save_m2m(self):
         super()._save_m2m()
-        RolePermission.objects.filter(role=self.instance).delete()
-        RolePermission.objects.bulk_create(
-            RolePermission(role=self.instance, object_type=key, action=action, scope=scope)
-            for key, action, scope in self.grants()
-        )
+        self.instance.replace_grants(self.grants())

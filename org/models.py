@@ -114,6 +114,16 @@ class Role(KedaoModel):
     def audit_extra(self):
         return {"grants": sorted(f"{p.object_type}.{p.action}:{p.scope}" for p in self.permissions.all())}
 
+    def replace_grants(self, grants):
+        """Set the role's grants to exactly `grants`: (object type key, action, scope) triples.
+        Called inside object_save (save_m2m), so the audit row records the new grants."""
+        RolePermission.objects.filter(role=self).delete()
+        RolePermission.objects.bulk_create(
+            RolePermission(role=self, object_type=key, action=action, scope=scope) for key, action, scope in grants
+        )
+        # A prefetched list would still hold the old grants when the audit reads them.
+        getattr(self, "_prefetched_objects_cache", {}).pop("permissions", None)
+
 
 class Scope(models.TextChoices):
     OWN = "own", _("Own records")

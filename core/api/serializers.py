@@ -1,5 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from rest_framework import serializers
 
 from core.services import object_save
@@ -30,8 +29,16 @@ class KedaoModelSerializer(serializers.ModelSerializer):
     def _actor(self):
         return self.context["request"].user
 
+    def pop_related(self, validated_data):
+        """Take out of `validated_data` what is written after the row itself (see save_related)."""
+        return {}
+
+    def save_related(self, instance, related):
+        """Write related rows inside object_save's transaction, before its audit snapshot."""
+
     def _save(self, instance, validated_data, expected_version=None):
         tags = validated_data.pop("tags", None)
+        related = self.pop_related(validated_data)
         m2m = {}
         for field in instance._meta.many_to_many:
             if field.name in validated_data:
@@ -44,10 +51,10 @@ class KedaoModelSerializer(serializers.ModelSerializer):
                 getattr(instance, name).set(value)
             if tags is not None:
                 instance.tags.set(tags)
+            self.save_related(instance, related)
 
-        with transaction.atomic():
-            return object_save(instance=instance, actor=self._actor(), expected_version=expected_version,
-                               save_m2m=save_m2m)
+        return object_save(instance=instance, actor=self._actor(), expected_version=expected_version,
+                           save_m2m=save_m2m)
 
     def create(self, validated_data):
         return self._save(self.Meta.model(), validated_data)

@@ -1,9 +1,10 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import KedaoModelSerializer
 from core.registry import ACTIONS, object_types
 
-from ..models import Employee, OrgUnit, ProductLine, Role, RolePermission, Scope, Team
+from ..models import Employee, OrgUnit, ProductLine, Role, Scope, Team
 
 
 class OrgUnitSerializer(KedaoModelSerializer):
@@ -43,17 +44,17 @@ class RoleSerializer(KedaoModelSerializer):
         for grant in value:
             key = (grant["object_type"], grant["action"])
             if key in seen:
-                raise serializers.ValidationError(f"{key[0]}.{key[1]} is granted twice.")
+                raise serializers.ValidationError(
+                    _("%(grant)s is granted twice.") % {"grant": f"{key[0]}.{key[1]}"})
             seen.add(key)
         return value
 
-    def _save(self, instance, validated_data, expected_version=None):
-        grants = validated_data.pop("permissions", None)
-        role = super()._save(instance, validated_data, expected_version)
-        if grants is not None:
-            RolePermission.objects.filter(role=role).delete()
-            RolePermission.objects.bulk_create(RolePermission(role=role, **grant) for grant in grants)
-        return role
+    def pop_related(self, validated_data):
+        return {"grants": validated_data.pop("permissions", None)}
+
+    def save_related(self, role, related):
+        if related["grants"] is not None:
+            role.replace_grants((g["object_type"], g["action"], g["scope"]) for g in related["grants"])
 
 
 class TeamSerializer(KedaoModelSerializer):
