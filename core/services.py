@@ -36,7 +36,8 @@ def _plain(value):
 
 
 def serialize_object(instance):
-    """The audited state of a record: concrete fields, foreign keys with their labels, tags."""
+    """The audited state of a record: concrete fields, foreign keys with their labels, many-to-many
+    fields (tags included) as sorted labels."""
     exclude = set(getattr(instance, "audit_exclude", ()))
     data = {}
     for field in instance._meta.concrete_fields:
@@ -56,8 +57,6 @@ def serialize_object(instance):
             continue
         if instance.pk:
             data[field.name] = sorted(str(item) for item in getattr(instance, field.name).all())
-    if hasattr(instance, "tags") and instance.pk:
-        data["tags"] = sorted(instance.tags.names())
     if hasattr(instance, "audit_extra") and instance.pk:
         data.update(instance.audit_extra())
     return data
@@ -100,9 +99,11 @@ def _check_still_allowed(instance, actor, action):
         raise ValidationError({field: _("You may not assign this record where you could no longer edit it.")})
 
 
-@transaction.atomic
 def object_save(*, instance, actor, expected_version=None, save_m2m=None):
-    """Create or update `instance` (already validated) as `actor`, with audit and version check."""
+    """Create or update `instance` (already validated) as `actor`, with audit and version check.
+
+    One transaction (a savepoint when the caller already has one, so that a database refusal can
+    be turned into a clear error without breaking the caller's transaction)."""
     try:
         with transaction.atomic():
             return _object_save(instance, actor, expected_version, save_m2m)
@@ -205,14 +206,10 @@ def object_restore(*, instance, actor):
 @transaction.atomic
 def share_add(*, instance, actor, employee=None, team=None, role="", can_change=False):
     """Add a person or a team to a record's team (account team, project team)."""
-    from org.permissions import has_perm
-
-    if not has_perm(actor, instance.__class__, "change") or not instance.__class__.objects.visible_to(
-        actor, "change"
-    ).filter(pk=instance.pk).exists():
+    if not instance.__class__.objects.visible_to(actor, "change").filter(pk=instance.pk).exists():
         raise PermissionDenied
-    if employee is None and team is None:
-        raise ValidationError({"employee": _("Choose a person or a team.")})
+    if (employee is None) == (team is None):
+        raise ValidationError({"employee": _("Choose a person or a team, not both.")})
     content_type = ContentType.objects.get_for_model(instance.__class__)
     share, _created = Share.objects.update_or_create(
         content_type=content_type, object_id=instance.pk, employee=employee, team=team,

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import OrderBy, OrderByTuple, signature
 
+from core.tagging import tag_names
+
 _signatures = weakref.WeakKeyDictionary()
 
 
@@ -55,6 +57,16 @@ class _Rows(BoundRows):
         if isinstance(key, slice):
             return _Rows(data=self.data[key], table=self.table, pinned_data=self.pinned_data)
         return _Row(record=self.data[key], table=self.table)
+
+
+class TagsColumn(tables.Column):
+    """Tag names, comma-separated; reads tags prefetched with core.tagging.prefetch_tags()."""
+
+    def render(self, value):
+        return ", ".join(tag_names(value))
+
+    def value(self, value):
+        return self.render(value)
 
 
 class KedaoTable(tables.Table):

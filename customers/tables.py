@@ -1,17 +1,8 @@
 import django_tables2 as tables
 
-from core.tables import DateTimeColumn, KedaoTable
-from core.tagging import tag_names
+from core.tables import DateTimeColumn, KedaoTable, TagsColumn
 
 from .models import Contact, Customer
-
-
-class TagsColumn(tables.Column):
-    def render(self, value):
-        return ", ".join(tag_names(value))
-
-    def value(self, value):
-        return self.render(value)
 
 
 class CustomerTable(KedaoTable):

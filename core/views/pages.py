@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.filtersets import search_condition
+from core.filtersets import list_count_limit, search_condition
 from core.models import Share
-from core.registry import get_object_type, object_types
+from core.registry import get_object_type, menu_items, object_types
 from core.services import object_restore, share_add, share_remove
 from org.permissions import has_perm
 
@@ -20,9 +20,6 @@ SEARCH_LIMIT = 10
 @login_required
 def home(request):
     """Start page: each object type the user may see, with a bounded count and the latest rows."""
-    from core.filtersets import list_count_limit
-    from core.registry import menu_items
-
     limit = list_count_limit()
     cards = []
     for item in menu_items():
@@ -95,8 +92,10 @@ def recycle_bin(request):
 @require_POST
 def restore(request, object_type, pk):
     object_type = get_object_type(object_type)
-    if object_type is None or not has_perm(request.user, object_type.model, "delete"):
+    if object_type is None:
         raise Http404
+    if not has_perm(request.user, object_type.model, "delete"):
+        raise PermissionDenied
     instance = object_type.model.all_objects.visible_to(request.user, "delete").filter(
         pk=pk, deleted_at__isnull=False).first()
     if instance is None:
