@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import related
+
 
 def style_fields(form, small=False):
     """Give every widget its Bootstrap class, so templates can render fields generically."""
@@ -16,8 +18,9 @@ def style_fields(form, small=False):
         widget.attrs.setdefault("class", css)
 
 
-class KedaoModelForm(forms.ModelForm):
-    """A ModelForm that carries the version it was loaded at (optimistic locking)."""
+class KedaoModelForm(related.RestrictedFormMixin, forms.ModelForm):
+    """A ModelForm that carries the version it was loaded at (optimistic locking) and offers and
+    accepts in its related fields only what the user may see (core.related)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -35,9 +38,11 @@ class KedaoModelForm(forms.ModelForm):
         style_fields(self)
 
 
-class BulkEditForm(forms.Form):
-    """Fields left empty are not changed; subclasses declare the editable fields, all optional."""
+class BulkEditForm(related.RestrictedFormMixin, forms.Form):
+    """Fields left empty are not changed; subclasses declare the editable fields, all optional.
+    `pk` lists the records to edit, restricted by the caller to what the user may change."""
 
+    unrestricted_fields = ("pk",)
     pk = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
 
     def __init__(self, *args, queryset=None, user=None, **kwargs):

@@ -10,21 +10,48 @@ from core.views.generic import changelog_rows
 
 
 def history_panel(request, obj):
-    rows = changelog_rows(obj)
+    rows = list(changelog_rows(obj))
     fields = {f.name: f for f in obj._meta.get_fields()}
+    diffs = [(change, change.diff()) for change in rows]
+    visible = _visible_related(request.user, fields, diffs)
     entries = []
-    for change in rows:
+    for change, changed in diffs:
         diff = []
-        for name, old, new in change.diff():
+        for name, old, new in changed:
             field = fields.get(name)
-            diff.append({"label": getattr(field, "verbose_name", name), "old": _label(field, old),
-                         "new": _label(field, new)})
+            diff.append({"label": getattr(field, "verbose_name", name), "old": _label(field, old, visible),
+                         "new": _label(field, new, visible)})
         entries.append({"change": change, "diff": diff})
     return render_to_string("core/panels/history.html", {"entries": entries}, request=request)
 
 
-def _label(field, value):
+def _visible_related(user, fields, diffs):
+    """{(model, id)} of the related records named in the history that `user` may see: the audit
+    row keeps a label of the record as it was, which must not reveal a record outside the scope
+    (a contact moved from a hidden customer). One query per related model."""
+    wanted = {}
+    for _change, changed in diffs:
+        for name, old, new in changed:
+            field = fields.get(name)
+            if field is None or not getattr(field, "many_to_one", False):
+                continue
+            for value in (old, new):
+                if isinstance(value, dict) and value.get("id") is not None:
+                    wanted.setdefault(field.related_model, set()).add(value["id"])
+    visible = set()
+    for model, ids in wanted.items():
+        rows = model._base_manager.filter(pk__in=ids)
+        if hasattr(rows, "visible_to"):
+            rows = rows.visible_to(user, "view")
+        visible |= {(model, pk) for pk in rows.values_list("pk", flat=True)}
+    return visible
+
+
+def _label(field, value, visible=frozenset()):
     if isinstance(value, dict):
+        if field is not None and getattr(field, "many_to_one", False) \
+                and (field.related_model, value.get("id")) not in visible:
+            return _("a record you cannot see")
         return value.get("label")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)

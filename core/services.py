@@ -13,6 +13,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from org.permissions import has_perm
+
 from .context import current_request_id
 from .models import ObjectChange, Share
 
@@ -91,6 +93,27 @@ def _assign_scope_columns(instance, actor):
         instance.org_unit_id = unit_id
 
 
+def check_allowed(*, instance, actor, action):
+    """Refuse (PermissionDenied) unless `actor` may `action` the STORED row of `instance`; for a row
+    not yet stored, unless a role grants `action` (normally "add") on its type at all.
+
+    Every service calls it first, inside its transaction, whoever called the service: views check
+    too, but workflow services (stage moves, approvals, handover, imports) call services directly.
+    Call it as `services.check_allowed(...)` so that the seeded-fault tests can replace it."""
+    model = instance.__class__
+    if instance.pk is None or instance._state.adding:
+        if not has_perm(actor, model, action):
+            raise PermissionDenied(_("You may not %(action)s %(type)s.")
+                                   % {"action": action, "type": model._meta.verbose_name})
+        return
+    # Restoring is deleting's undo: the same scope, over the rows in the recycle bin too. Deleting
+    # twice is harmless, so "delete" also looks at the bin; "change" only at live rows.
+    manager = model.objects if action == "change" else model._base_manager
+    scope_action = "delete" if action == "restore" else action
+    if not manager.visible_to(actor, scope_action).filter(pk=instance.pk).exists():
+        raise PermissionDenied(_("You may not %(action)s this record.") % {"action": action})
+
+
 def _check_still_allowed(instance, actor, action):
     """Refuse a write that would leave the record outside what the actor may change."""
     model = instance.__class__
@@ -99,14 +122,24 @@ def _check_still_allowed(instance, actor, action):
         raise ValidationError({field: _("You may not assign this record where you could no longer edit it.")})
 
 
-def object_save(*, instance, actor, expected_version=None, save_m2m=None):
+class _Unchanged(Exception):
+    """Raised inside object_save's savepoint when an update changed nothing: roll it back."""
+
+
+def object_save(*, instance, actor, expected_version=None, save_m2m=None, fields=None):
     """Create or update `instance` (already validated) as `actor`, with audit and version check.
+
+    - The actor must be allowed to add (new row) or change (the stored row) before anything is
+      written, and the row must stay within what they may change afterwards.
+    - `fields`: write only these fields of `instance` onto the stored row (an API PATCH), so that a
+      colleague's concurrent edit of other fields is kept. Default: every field (a form, a PUT).
+    - An update that changes nothing writes nothing: no new version, no audit row.
 
     One transaction (a savepoint when the caller already has one, so that a database refusal can
     be turned into a clear error without breaking the caller's transaction)."""
     try:
         with transaction.atomic():
-            return _object_save(instance, actor, expected_version, save_m2m)
+            return _object_save(instance, actor, expected_version, save_m2m, fields)
     except IntegrityError as error:
         # Two people saving the same unique value at the same moment: the validation before the
         # save passed for both; the database refuses the second. Say so instead of a 500.
@@ -115,9 +148,10 @@ def object_save(*, instance, actor, expected_version=None, save_m2m=None):
         ) from error
 
 
-def _object_save(instance, actor, expected_version, save_m2m):
+def _object_save(instance, actor, expected_version, save_m2m, fields):
     model = instance.__class__
     if instance._state.adding:
+        check_allowed(instance=instance, actor=actor, action="add")
         if hasattr(instance, "created_by_id"):
             instance.created_by = actor
             instance.updated_by = actor
@@ -138,23 +172,40 @@ def _object_save(instance, actor, expected_version, save_m2m):
                    postchange=serialize_object(instance))
         return instance
 
+    check_allowed(instance=instance, actor=actor, action="change")
     current = model._base_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and int(expected_version) != current.version:
         raise VersionConflict(current)
+    if fields is not None:
+        # Only what the caller sent goes onto the stored (locked, current) row.
+        sent = {model._meta.get_field(name).attname for name in fields
+                if not model._meta.get_field(name).many_to_many}
+        for field in model._meta.concrete_fields:
+            if field.attname not in sent and not field.primary_key:
+                setattr(instance, field.attname, getattr(current, field.attname))
     prechange = serialize_object(current)
     instance._original_owner_id = getattr(current, "owner_id", None)
-    if hasattr(instance, "updated_by_id"):
-        instance.updated_by = actor
-    _assign_scope_columns(instance, actor)
-    instance.version = current.version + 1
-    instance.save()
-    if save_m2m:
-        save_m2m()
-    _check_still_allowed(instance, actor, "change")
-    postchange = serialize_object(instance)
-    if postchange != prechange:
-        log_change(instance=instance, action=ObjectChange.Action.UPDATE, actor=actor,
-                   prechange=prechange, postchange=postchange)
+    try:
+        with transaction.atomic():
+            if hasattr(instance, "updated_by_id"):
+                instance.updated_by = actor
+            _assign_scope_columns(instance, actor)
+            instance.version = current.version + 1
+            instance.save()
+            if save_m2m:
+                save_m2m()
+            _check_still_allowed(instance, actor, "change")
+            postchange = serialize_object(instance)
+            if postchange == prechange:
+                raise _Unchanged
+    except _Unchanged:
+        # Nothing changed: the savepoint is rolled back; the record keeps its version and stamps.
+        for name in ("version", "updated_at", "updated_by_id"):
+            if hasattr(current, name):
+                setattr(instance, name, getattr(current, name))
+        return instance
+    log_change(instance=instance, action=ObjectChange.Action.UPDATE, actor=actor,
+               prechange=prechange, postchange=postchange)
     return instance
 
 
@@ -162,6 +213,7 @@ def _object_save(instance, actor, expected_version, save_m2m):
 def object_delete(*, instance, actor, expected_version=None):
     """Move a record to the recycle bin (soft delete)."""
     model = instance.__class__
+    check_allowed(instance=instance, actor=actor, action="delete")
     current = model._base_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and int(expected_version) != current.version:
         raise VersionConflict(current)
@@ -182,12 +234,19 @@ def object_delete(*, instance, actor, expected_version=None):
 def object_restore(*, instance, actor):
     """Bring a record back from the recycle bin."""
     model = instance.__class__
+    if getattr(model, "scope_parent", None):
+        # A child whose parent is in the recycle bin is outside every scope (it follows its parent),
+        # so say what to do before the scope check would simply refuse.
+        parent = getattr(instance, model.scope_parent)
+        if parent.deleted_at is not None and has_perm(actor, model, "delete"):
+            parent_model = parent.__class__
+            if parent_model._base_manager.visible_to(actor, "delete").filter(pk=parent.pk).exists():
+                raise ValidationError(_("Restore %(parent)s first: this record belongs to it.")
+                                      % {"parent": parent})
+            raise ValidationError(_("Restore the record it belongs to first."))
+    check_allowed(instance=instance, actor=actor, action="restore")
     if instance.deleted_at is None:
         return instance
-    if getattr(model, "scope_parent", None):
-        parent = getattr(instance, model.scope_parent)
-        if parent.deleted_at is not None:
-            raise ValidationError(_("Restore %(parent)s first: this record belongs to it.") % {"parent": parent})
     try:
         with transaction.atomic():
             model._base_manager.filter(pk=instance.pk).update(
@@ -206,8 +265,7 @@ def object_restore(*, instance, actor):
 @transaction.atomic
 def share_add(*, instance, actor, employee=None, team=None, role="", can_change=False):
     """Add a person or a team to a record's team (account team, project team)."""
-    if not instance.__class__.objects.visible_to(actor, "change").filter(pk=instance.pk).exists():
-        raise PermissionDenied
+    check_allowed(instance=instance, actor=actor, action="change")
     if (employee is None) == (team is None):
         raise ValidationError({"employee": _("Choose a person or a team, not both.")})
     content_type = ContentType.objects.get_for_model(instance.__class__)
@@ -223,9 +281,10 @@ def share_add(*, instance, actor, employee=None, team=None, role="", can_change=
 @transaction.atomic
 def share_remove(*, share, actor):
     model = share.content_type.model_class()
-    instance = model.objects.visible_to(actor, "change").filter(pk=share.object_id).first()
+    instance = model._base_manager.filter(pk=share.object_id).first()
     if instance is None:
         raise PermissionDenied
+    check_allowed(instance=instance, actor=actor, action="change")
     label = str(share)
     share.delete()
     log_change(instance=instance, action=ObjectChange.Action.UPDATE, actor=actor,

@@ -47,8 +47,5 @@ class ContactForm(KedaoModelForm):
         widgets = {"customer": AutocompleteSelect("customers.customer"),
                    "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "notes": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
         # Only customers the user may change can receive a new contact.
-        self.fields["customer"].queryset = Customer.objects.visible_to(self.user, "change")
+        related_actions = {"customer": "change"}

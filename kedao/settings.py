@@ -271,4 +271,7 @@ KEDAO = {
     # Lists count rows only up to this many; beyond it they say "10,000+" instead of scanning.
     "LIST_COUNT_LIMIT": int(os.environ.get("KEDAO_LIST_COUNT_LIMIT", "10000")),
     "COMPANY_NAME": os.environ.get("KEDAO_COMPANY_NAME", _("Kedao CRM")),
+    # API writes (PUT/PATCH/DELETE) must say which version they change (If-Match), or get a 428:
+    # no silent lost update. On in production; a development or test run may leave it off.
+    "REQUIRE_IF_MATCH": env_bool("KEDAO_REQUIRE_IF_MATCH", not (DEBUG or KEDAO_DEV)),
 }

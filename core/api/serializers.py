@@ -1,6 +1,12 @@
-from django.contrib.auth import get_user_model
-from rest_framework import serializers
+import copy
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from core import related
 from core.services import object_save
 from core.tagging import tag_names
 
@@ -14,7 +20,14 @@ class TagListField(serializers.ListField):
 
 
 class KedaoModelSerializer(serializers.ModelSerializer):
-    """Base serializer: bookkeeping fields read-only; writes go through core.services.object_save."""
+    """Base serializer: bookkeeping fields read-only; writes go through core.services.object_save.
+
+    - Related fields offer and accept only what the caller may see (core.related; per field
+      `Meta.related_actions = {"customer": "change"}`).
+    - Validation runs the model's own `full_clean()` (its `clean()`, field validators and unique
+      constraints), so a rule or a normalisation lives once, on the model, for pages and API alike.
+    - A partial update (PATCH) writes only the fields it sends.
+    """
 
     display = serializers.SerializerMethodField()
     version = serializers.IntegerField(read_only=True)
@@ -29,6 +42,48 @@ class KedaoModelSerializer(serializers.ModelSerializer):
     def _actor(self):
         return self.context["request"].user
 
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        actions = related.related_actions(getattr(self, "Meta", None))
+        for name, field in fields.items():
+            relation = field.child_relation if isinstance(field, serializers.ManyRelatedField) else field
+            if field.read_only or getattr(relation, "queryset", None) is None:
+                continue
+            relation.queryset = related.related_queryset(
+                relation.queryset, user, actions.get(name, related.DEFAULT_ACTION))
+        return fields
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        # A copy: a refused request must not leave a half-changed instance behind.
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
+        concrete = {f.name: f for f in model._meta.concrete_fields}
+        for name, value in attrs.items():
+            if name in concrete:
+                setattr(candidate, name, value)
+        exclude = [f.name for f in model._meta.fields if f.name not in attrs]
+        try:
+            candidate.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(self._error_dict(error)) from error
+        # Normalisations done by the model (clean(), field to_python) are what gets saved.
+        for name in attrs:
+            if name in concrete and not concrete[name].is_relation:
+                attrs[name] = getattr(candidate, concrete[name].attname)
+        return attrs
+
+    def _error_dict(self, error):
+        if not hasattr(error, "error_dict"):
+            return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+        result = {}
+        for name, errors in error.message_dict.items():
+            key = api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name
+            result.setdefault(key, []).extend(errors)
+        return result
+
     def pop_related(self, validated_data):
         """Take out of `validated_data` what is written after the row itself (see save_related)."""
         return {}
@@ -37,6 +92,7 @@ class KedaoModelSerializer(serializers.ModelSerializer):
         """Write related rows inside object_save's transaction, before its audit snapshot."""
 
     def _save(self, instance, validated_data, expected_version=None):
+        sent = list(validated_data)
         tags = validated_data.pop("tags", None)
         related = self.pop_related(validated_data)
         m2m = {}
@@ -53,8 +109,11 @@ class KedaoModelSerializer(serializers.ModelSerializer):
                 instance.tags.set(tags)
             self.save_related(instance, related)
 
+        fields = None
+        if self.partial and instance.pk is not None:
+            fields = [name for name in sent if name in {f.name for f in instance._meta.concrete_fields}]
         return object_save(instance=instance, actor=self._actor(), expected_version=expected_version,
-                           save_m2m=save_m2m)
+                           save_m2m=save_m2m, fields=fields)
 
     def create(self, validated_data):
         return self._save(self.Meta.model(), validated_data)

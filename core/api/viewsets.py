@@ -1,12 +1,22 @@
 """The generic API viewset: same filterset and same `visible_to()` as the list page."""
 
+from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
 from core.services import VersionConflict, object_delete
 from org.permissions import has_perm
+
+
+class PreconditionRequired(APIException):
+    status_code = 428
+    default_detail = _("Send the If-Match header with the record's ETag (from a GET), so that a "
+                       "colleague's change is not overwritten.")
+    default_code = "precondition_required"
+
 
 ACTION_FOR_METHOD = {"list": "view", "retrieve": "view", "create": "add", "update": "change",
                      "partial_update": "change", "destroy": "delete"}
@@ -17,7 +27,9 @@ class KedaoModelViewSet(viewsets.ModelViewSet):
 
     - 403 when no role grants the action; 404 when the record is outside the caller's view scope;
       403 when visible but outside the scope of the action.
-    - GET one record sends an ETag; PUT/PATCH/DELETE with a stale If-Match get 412.
+    - GET one record sends an ETag; PUT/PATCH/DELETE with a stale If-Match get 412, and without
+      one a 428 when settings.KEDAO["REQUIRE_IF_MATCH"] is on (production default).
+    - PATCH writes only the fields it sends; a PATCH that changes nothing keeps the version.
     """
 
     queryset = None
@@ -53,6 +65,8 @@ class KedaoModelViewSet(viewsets.ModelViewSet):
 
     def _check_if_match(self, instance):
         expected = self.request.headers.get("If-Match")
+        if not expected and settings.KEDAO["REQUIRE_IF_MATCH"]:
+            raise PreconditionRequired()
         if expected and expected.strip() not in (instance.etag, f"W/{instance.etag}", "*"):
             raise VersionConflict(instance)
         return instance.version if expected else None

@@ -223,3 +223,79 @@ class APITests(ObjectTestCase):
         assert client.get(self.api_url()).status_code in (401, 403)
         assert client.get(self.api_url(), headers={"Authorization": "Token wrong"}).status_code == 401
         assert client.get(self.api_url(), headers={"Authorization": f"Token {token}"}).status_code == 200
+
+    # --- lost updates (no silent overwrite of a colleague's edit) -------------------------------
+
+    def colleague_field(self, sent):
+        """A plain text field the API does not send in `sent`, for a colleague to change meanwhile."""
+        from django.db import models
+
+        serializer_fields = set(self.api_create_data_fields())
+        for field in self.model._meta.concrete_fields:
+            if (isinstance(field, models.CharField | models.TextField) and field.editable and not field.choices
+                    and field.name not in sent and field.name in serializer_fields
+                    and (field.max_length or 1000) >= 10 and not field._validators):
+                return field.name
+        pytest.fail(f"{self.model.__name__} has no plain text field outside {sorted(sent)}: "
+                    "choose api_changes() so that one is left")
+
+    def api_create_data_fields(self):
+        from django.urls import resolve
+
+        view = resolve(self.api_url()).func
+        return view.cls.serializer_class.Meta.fields
+
+    @needs("api:update", "api:retrieve")
+    def test_api_patch_writes_only_the_fields_it_sends(self, ctx, client, monkeypatch):
+        """A colleague changes another field between our read and our write: theirs is kept."""
+        from core.api.viewsets import KedaoModelViewSet
+
+        obj = self.make_own(ctx)
+        first, _second = self.api_changes(ctx)
+        other = self.colleague_field(first)
+        original = KedaoModelViewSet.get_object
+
+        def get_object_then_colleague_saves(view):
+            loaded = original(view)  # what our request read…
+            if view.action == "partial_update":  # …before the colleague's save landed
+                self.model._base_manager.filter(pk=loaded.pk).update(**{other: f"同事{loaded.pk}"})
+            return loaded
+
+        monkeypatch.setattr(KedaoModelViewSet, "get_object", get_object_then_colleague_saves)
+        self.login(client, ctx, self.actor)
+        response = self.send(client, "patch", self.api_url(obj), first)
+        assert response.status_code == 200, response.content
+        assert getattr(self.fresh(obj), other) == f"同事{obj.pk}", "the PATCH overwrote a field it did not send"
+
+    @needs("api:update", "api:retrieve")
+    def test_api_patch_that_changes_nothing_keeps_the_version(self, ctx, client):
+        obj = self.make_own(ctx)
+        self.login(client, ctx, self.actor)
+        first, _second = self.api_changes(ctx)
+        current = client.get(self.api_url(obj)).json()
+        unchanged = {name: current[name] for name in first}
+        version = self.fresh(obj).version
+        updates = self.changes(obj, ObjectChange.Action.UPDATE).count()
+        response = self.send(client, "patch", self.api_url(obj), unchanged)
+        assert response.status_code == 200, response.content
+        assert self.fresh(obj).version == version
+        assert response.json()["version"] == version
+        assert self.changes(obj, ObjectChange.Action.UPDATE).count() == updates
+        # A real change still counts.
+        assert self.send(client, "patch", self.api_url(obj), first).status_code == 200
+        assert self.fresh(obj).version == version + 1
+
+    @needs("api:update", "api:retrieve")
+    def test_api_write_without_if_match_is_428_when_required(self, ctx, client, settings):
+        settings.KEDAO = {**settings.KEDAO, "REQUIRE_IF_MATCH": True}
+        obj = self.make_own(ctx)
+        before = self.snapshot(obj)
+        first, _second = self.api_changes(ctx)
+        self.login(client, ctx, self.actor)
+        response = self.send(client, "patch", self.api_url(obj), first)
+        assert response.status_code == 428 and "If-Match" in response.json()["detail"]
+        if "delete" in self.api_actions:
+            assert client.delete(self.api_url(obj)).status_code == 428
+        assert self.snapshot(obj) == before
+        etag = client.get(self.api_url(obj))["ETag"]
+        assert self.send(client, "patch", self.api_url(obj), first, **{"If-Match": etag}).status_code == 200

@@ -284,3 +284,16 @@ class PageTests(ObjectTestCase):
             rows = self.rows().count()
             assert client.post(self.url("add"), self.create_data(ctx)).status_code == 403
             assert self.rows().count() == rows
+
+    @needs("page:edit")
+    def test_page_edit_without_version_is_refused(self, ctx, client):
+        """An edit form posted without the version it was loaded at must not skip the conflict check."""
+        obj = self.make_own(ctx)
+        before = self.snapshot(obj)
+        changes, _other = self.edit_changes(ctx)
+        data = self.edit_data(ctx, obj, changes)
+        data.pop("version", None)
+        self.login(client, ctx, self.actor)
+        response = client.post(self.url("edit", obj), data)
+        assert response.status_code == 400
+        assert self.snapshot(obj) == before

@@ -15,6 +15,9 @@ from org.models import OrgUnit
 from org.tests.factories import EmployeeFactory, OrgUnitFactory, TeamFactory, full_grants, make_role
 
 SCOPED_KEYS = ("customers.customer", "customers.contact")
+# People and teams are company-wide: everyone may see them (to pick an owner or a team member), as
+# in the demo roles; only administrators change them.
+EVERYONE_VIEWS = ("org.employee", "org.team", "org.orgunit", "org.productline")
 
 
 @dataclass
@@ -40,13 +43,14 @@ def build_world(keys=SCOPED_KEYS):
     u["nb2"] = OrgUnitFactory(name="天津分公司", code="NB2", kind=OrgUnit.Kind.BRANCH, parent=u["north"])
     u["south"] = OrgUnitFactory(name="南区", code="SOUTH", kind=OrgUnit.Kind.REGION, parent=u["hq"])
 
+    company = full_grants(EVERYONE_VIEWS, "all", actions=("view",))
     roles = {
-        "executive": make_role("executive", full_grants(keys, "all")),
-        "manager": make_role("manager", full_grants(keys, "subtree")),
-        "lead": make_role("lead", full_grants(keys, "subordinates")),
-        "unit": make_role("unit", full_grants(keys, "unit")),
-        "seller": make_role("seller", full_grants(keys, "own")),
-        "reader": make_role("reader", full_grants(keys, "all", actions=("view",))),
+        "executive": make_role("executive", company | full_grants(keys, "all")),
+        "manager": make_role("manager", company | full_grants(keys, "subtree")),
+        "lead": make_role("lead", company | full_grants(keys, "subordinates")),
+        "unit": make_role("unit", company | full_grants(keys, "unit")),
+        "seller": make_role("seller", company | full_grants(keys, "own")),
+        "reader": make_role("reader", company | full_grants(keys, "all", actions=("view",))),
     }
     e = world.users
     e["ceo"] = EmployeeFactory(username="ceo", unit=u["hq"], roles=[roles["executive"]])

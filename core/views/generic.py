@@ -147,7 +147,9 @@ class ObjectListView(ObjectMixin, View):
         shown = set(request.POST.getlist("columns")) & allowed
         prefs = dict(request.user.preferences or {})
         prefs.setdefault("hidden_columns", {})[self.model._meta.label_lower] = sorted(allowed - shown)
-        type(request.user).objects.filter(pk=request.user.pk).update(preferences=prefs)
+        # The user's own row, by its class (request.user is a lazy proxy; type() of it has no manager).
+        request.user._meta.model._base_manager.filter(pk=request.user.pk).update(preferences=prefs)
+        request.user.preferences = prefs
         return HttpResponseRedirect(request.get_full_path())
 
     def hidden_columns(self):
@@ -246,6 +248,11 @@ class ObjectEditView(ObjectMixin, View):
         instance = self.get_instance()
         form = self.form_class(request.POST, request.FILES, instance=instance, user=request.user)
         conflict = None
+        if form.is_valid() and pk and form.cleaned_data.get("version") is None:
+            # Without the version the form was loaded at, a colleague's edit would be overwritten
+            # unseen: refuse rather than skip the conflict check.
+            form.add_error(None, _("This form does not say which version of the record it edits; "
+                                   "reload the page and make your change again."))
         if form.is_valid():
             try:
                 obj = object_save(
