@@ -107,8 +107,21 @@ class KedaoTable(tables.Table):
 
     @classmethod
     def optional_columns(cls):
-        return [(name, column.verbose_name) for name, column in cls.base_columns.items()
+        """[(name, label)] of the columns a user may hide, labelled as their headers are."""
+        return [(name, cls.column_label(name, column)) for name, column in cls.base_columns.items()
                 if name not in cls.fixed_columns]
+
+    @classmethod
+    def column_label(cls, name, column):
+        # A column declared on the table (for a link or a sort) has no verbose_name of its own
+        # until it is bound: its header comes from the model field, and so must its menu label.
+        if column.verbose_name:
+            return column.verbose_name
+        model = getattr(cls._meta, "model", None)
+        try:
+            return model._meta.get_field(column.accessor or name).verbose_name
+        except Exception:  # noqa: BLE001 — a computed column: its name is the best label
+            return name.replace("_", " ")
 
 
 class DateTimeColumn(tables.Column):

@@ -154,3 +154,14 @@ def test_history_does_not_name_a_customer_the_reader_cannot_see(client, world, o
     page = client.get(reverse("customers:contact_detail", args=[contact.pk])).content.decode()
     assert "被移动的联系人" in page and "我自己的客户" in page
     assert "华南别人的客户" not in page
+
+
+def test_column_chooser_labels_every_column_like_its_header(client, world):
+    from customers.tables import ContactTable, CustomerTable
+
+    for table in (CustomerTable, ContactTable):
+        labels = [str(label) for _name, label in table.optional_columns()]
+        assert all(labels) and "None" not in labels, labels
+    client.force_login(world.seller1)
+    page = client.get(reverse("customers:customer_list")).content.decode()
+    assert ">None<" not in page and "None</label>" not in page
