@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BulkEditForm, KedaoModelForm
 from core.registry import ACTION_LABELS, ACTIONS, object_types
 
+from . import services
 from .models import Employee, OrgUnit, ProductLine, Role, Scope, Team
 
 NO_GRANT = ""
@@ -35,7 +37,17 @@ class EmployeeForm(KedaoModelForm):
     class Meta:
         model = Employee
         fields = ("username", "last_name", "first_name", "email", "mobile", "title", "unit", "manager",
-                  "dotted_managers", "roles", "product_lines", "is_active")
+                  "dotted_managers", "roles", "product_lines", "is_active", "is_staff", "is_superuser")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The stored state, before the form writes onto the instance: the privilege rule compares
+        # against it, and a deactivation is noticed by it.
+        self.was_active = self.instance.is_active if self.instance.pk else False
+        if not (self.user and self.user.is_superuser):
+            # Only a superuser makes superusers or staff (org/services.py); nobody else sees it.
+            for name in services.FLAG_FIELDS:
+                del self.fields[name]
 
     def clean_password(self):
         password = self.cleaned_data.get("password")
@@ -50,21 +62,35 @@ class EmployeeForm(KedaoModelForm):
         manager = cleaned.get("manager")
         if manager and self.instance.pk and manager.pk == self.instance.pk:
             self.add_error("manager", _("An employee cannot be their own manager."))
+        if self.user is None:
+            raise PermissionDenied
+        try:
+            # PermissionDenied (a more powerful employee) propagates: a 403, nothing written.
+            services.employee_check_change(actor=self.user, employee=self.instance, changes=cleaned)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
         return cleaned
 
-    def save(self, commit=True):
-        employee = super().save(commit=False)
-        if self.cleaned_data.get("password"):
-            employee.set_password(self.cleaned_data["password"])
-        if commit:
-            employee.save()
-            self.save_m2m()
-        return employee
+    def _save_m2m(self):
+        super()._save_m2m()
+        # Inside object_save's transaction, after the row: the new password and what it revokes.
+        services.employee_access_update(employee=self.instance, password=self.cleaned_data.get("password"),
+                                        was_active=self.was_active)
 
 
 class EmployeeBulkEditForm(BulkEditForm):
     unit = forms.ModelChoiceField(queryset=OrgUnit.objects.all(), label=_("Unit"))
     manager = forms.ModelChoiceField(queryset=Employee.objects.filter(is_active=True), label=_("Manager"))
+
+    def clean(self):
+        cleaned = super().clean()
+        for employee in cleaned.get("pk") or ():
+            try:
+                services.check_may_manage(self.user, employee)
+            except PermissionDenied as error:
+                self.add_error(None, str(error))
+        return cleaned
 
 
 class RoleForm(KedaoModelForm):
@@ -96,9 +122,22 @@ class RoleForm(KedaoModelForm):
                 row["fields"].append((action, name))
             self.matrix.append(row)
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.user is None:
+            raise PermissionDenied
+        try:
+            services.role_check_grantable(self.user, self.grants())
+        except ValidationError as error:
+            self.add_error(None, error.message_dict["grants"])
+            # And by each cell, so the person sees which choice to lower.
+            for key, action, _scope in services.grants_beyond(self.user, self.grants()):
+                self.add_error(f"grant__{key}__{action}", _("More than you hold yourself."))
+        return cleaned
+
     def grants(self):
         result = []
-        for name, value in self.cleaned_data.items():
+        for name, value in list(self.cleaned_data.items()):
             if name.startswith("grant__") and value:
                 _prefix, key, action = name.split("__")
                 result.append((key, action, value))

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.registry import register_panel
 from core.views import generic
 
-from . import filtersets, forms, tables
+from . import filtersets, forms, services, tables
 from .models import Employee, OrgUnit, ProductLine, Role, Team
 
 
@@ -44,6 +44,13 @@ class EmployeeView(generic.ObjectView):
 class EmployeeEditView(generic.ObjectEditView):
     queryset = Employee.objects.all()
     form_class = forms.EmployeeForm
+
+    def get_object(self, action="view"):
+        employee = super().get_object(action)
+        if action != "view":
+            # A more powerful employee is not even offered for editing (403).
+            services.check_may_manage(self.request.user, employee)
+        return employee
 
 
 class EmployeeBulkEditView(generic.BulkEditView):
@@ -103,13 +110,22 @@ class RoleView(generic.ObjectView):
     detail_fields = ("name", "code", "description")
 
 
-class RoleEditView(generic.ObjectEditView):
+class RoleGuardMixin:
+    def get_object(self, action="view"):
+        role = super().get_object(action)
+        if action != "view":
+            # Changing or deleting a role changes everyone who holds it.
+            services.role_check_manageable(self.request.user, role)
+        return role
+
+
+class RoleEditView(RoleGuardMixin, generic.ObjectEditView):
     queryset = Role.objects.all()
     form_class = forms.RoleForm
     template_name = "org/role_edit.html"
 
 
-class RoleDeleteView(generic.ObjectDeleteView):
+class RoleDeleteView(RoleGuardMixin, generic.ObjectDeleteView):
     queryset = Role.objects.all()
 
 

@@ -30,9 +30,13 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     style_fields(form)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        from org.services import employee_password_set
+
+        # Revokes the API tokens and every other session; this one stays logged in.
+        user = request.user
+        employee_password_set(employee=user, password=form.cleaned_data["new_password1"],
+                              keep_session_key=request.session.session_key)
         update_session_auth_hash(request, user)
-        Token.objects.filter(user=user).delete()
         messages.success(request, _("Your password was changed."))
         return redirect("home")
     return render(request, "registration/password_change.html", {"form": form},
