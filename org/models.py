@@ -177,6 +177,9 @@ class Employee(AbstractUser):
     )
     preferences = models.JSONField(default=dict, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set by org.services.employee_password_set: the history shows who reset a password and when
+    # (the hash itself is never audited), and an update that only sets a password is a change.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True, editable=False)
 
     objects = EmployeeManager()
 

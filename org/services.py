@@ -206,7 +206,9 @@ def employee_password_set(*, employee, password, keep_session_key=None):
     """Set a new password (already validated) and end every other way in: old tokens stop
     working (401) and the next login gets a new key; other sessions are logged out."""
     employee.set_password(password)
-    Employee.objects.filter(pk=employee.pk).update(password=employee.password)
+    employee.password_changed_at = timezone.now()
+    Employee.objects.filter(pk=employee.pk).update(password=employee.password,
+                                                   password_changed_at=employee.password_changed_at)
     employee_access_revoke(employee, keep_session_key=keep_session_key)
 
 

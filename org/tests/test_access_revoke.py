@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from rest_framework.test import APIClient
 
+from core.models import ObjectChange
 from core.registry import ACTIONS, object_types
 from org.models import Employee
 from org.tests.factories import EmployeeFactory, OrgUnitFactory, full_grants, make_role
@@ -79,6 +80,12 @@ def test_api_password_reset_revokes_token_and_sessions(admin, user):
     new = token_for(user.username, NEW_PASSWORD)
     assert new != old
     assert with_token(new).get(PROBE).status_code == 200
+    # The history says who reset the password and when; never the hash.
+    change = ObjectChange.objects.filter(object_id=user.pk, content_type__model="employee").latest("pk")
+    assert change.user == admin
+    assert change.prechange_data["password_changed_at"] is None
+    assert change.postchange_data["password_changed_at"]
+    assert "password" not in change.postchange_data
 
 
 def test_page_password_reset_revokes_token_and_sessions(admin, user):
