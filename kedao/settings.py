@@ -276,8 +276,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-if env_list("CSP_REPORT_URI"):
-    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = env_list("CSP_REPORT_URI")
 
 # Preloading HSTS binds the whole registrable domain (example.cn, not just crm.example.cn) in every
 # browser for months; that is the domain owner's decision (SECURE_HSTS_PRELOAD=1), not a default,
