@@ -38,7 +38,7 @@ class EmployeeListView(generic.ObjectListView):
 class EmployeeView(generic.ObjectView):
     queryset = Employee.objects.select_related("unit", "manager")
     detail_fields = ("username", "email", "mobile", "title", "unit", "manager", "dotted_managers", "roles",
-                     "product_lines", "is_active", "last_login")
+                     "product_lines", "is_active", "last_login", "password_changed_at")
 
 
 class EmployeeEditView(generic.ObjectEditView):
