@@ -2,8 +2,10 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.models import Share
 from core.registry import get_object_type, register_panel
 from core.views.generic import changelog_rows
@@ -19,7 +21,10 @@ def history_panel(request, obj):
         diff = []
         for name, old, new in changed:
             field = fields.get(name)
-            diff.append({"label": getattr(field, "verbose_name", name), "old": _label(field, old, visible),
+            if field is None and name == "team":
+                diff.append({"text": _team_change(old, new)})
+                continue
+            diff.append({"label": formatting.field_label(field or name), "old": _label(field, old, visible),
                          "new": _label(field, new, visible)})
         entries.append({"change": change, "diff": diff})
     return render_to_string("core/panels/history.html", {"entries": entries}, request=request)
@@ -48,17 +53,22 @@ def _visible_related(user, fields, diffs):
 
 
 def _label(field, value, visible=frozenset()):
-    if isinstance(value, dict):
-        if field is not None and getattr(field, "many_to_one", False) \
-                and (field.related_model, value.get("id")) not in visible:
-            return _("a record you cannot see")
-        return value.get("label")
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    choices = getattr(field, "choices", None)
-    if choices and value is not None:
-        return dict(choices).get(value, value)
-    return value
+    """An audited value as every page shows it (core.formatting); "—" when empty."""
+    if isinstance(value, dict) and field is not None and getattr(field, "many_to_one", False) \
+            and (field.related_model, value.get("id")) not in visible:
+        return _("a record you cannot see")
+    return formatting.format_stored(field, value)
+
+
+def _team_change(old, new):
+    """core.services.share_add/share_remove log the team as "+ name" / "- name"."""
+    added = new is not None
+    label = str(new if added else old or "")
+    if label[:2] in ("+ ", "- "):
+        label = label[2:]
+    if added:
+        return gettext("Team member added: %(name)s") % {"name": label}
+    return gettext("Team member removed: %(name)s") % {"name": label}
 
 
 def team_panel(request, obj):

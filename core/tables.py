@@ -2,12 +2,13 @@ import datetime
 import weakref
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import OrderBy, OrderByTuple, signature
 
+from core import formatting
 from core.tagging import tag_names
 
 _signatures = weakref.WeakKeyDictionary()
@@ -36,13 +37,30 @@ def _call_with_appropriate(fn, kwargs):
     return fn(**kwargs)
 
 
+_PLAIN_RENDER = tables.Column.render
+
+
 class _Row(BoundRow):
     def _call_render(self, bound_column, value=None):
         render_kwargs = self._optional_cell_arguments(bound_column, value)
-        content = _call_with_appropriate(bound_column.render, render_kwargs)
+        column = bound_column.column
+        if isinstance(column, tables.BooleanColumn):
+            content = formatting.yes_no(column._get_bool_value(self.record, value, bound_column))
+        elif getattr(bound_column.render, "__func__", None) is _PLAIN_RENDER and not isinstance(value, str):
+            # A column that does not render its value itself: the value reads as on every other
+            # page (core.formatting) instead of the template's str() ("True", a UTC time...).
+            content = formatting.format_value(value)
+        else:
+            content = _call_with_appropriate(bound_column.render, render_kwargs)
         return bound_column.link(content, **render_kwargs) if bound_column.link else content
 
     def _call_value(self, bound_column, value=None):
+        """The cell for exports: the typed value (core.exports.typed_cell turns it into a cell)."""
+        column = bound_column.column
+        if isinstance(column, tables.BooleanColumn):
+            return column._get_bool_value(self.record, value, bound_column)
+        if isinstance(column, tables.ManyToManyColumn):
+            return value  # the manager; its value() would be escaped HTML
         return _call_with_appropriate(bound_column.value, self._optional_cell_arguments(bound_column, value))
 
 
@@ -86,6 +104,14 @@ class KedaoTable(tables.Table):
     fixed_columns = ("pk",)
     default_hidden = ()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Headers (and the column chooser) start with a capital: English verbose names are
+        # lowercase ("name"); django-tables2 capitalises only the names it finds itself.
+        for column in cls.base_columns.values():
+            if column.verbose_name:
+                column.verbose_name = capfirst(column.verbose_name)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
@@ -125,21 +151,21 @@ class KedaoTable(tables.Table):
 
 
 class DateTimeColumn(tables.Column):
-    """A date and time in the current time zone.
+    """A date and time in the current time zone, as core.formatting writes it everywhere.
 
     django-tables2's DateTimeColumn renders a template for every cell: a tenth of the time of a
-    50-row list page (bench/scoped_list.py). This one formats directly, with the same output; the
-    export value stays ISO 8601, as django-tables2's.
+    50-row list page (bench/scoped_list.py). This one formats directly. Exports get the datetime
+    itself, written as a typed spreadsheet cell in local time (core.exports).
     """
 
-    def __init__(self, *args, format="Y-m-d H:i", **kwargs):
-        self.format = format
+    def __init__(self, *args, format=None, **kwargs):
+        self.format = format  # None: formatting.DATETIME_FORMAT, the one used on every page
         super().__init__(*args, **kwargs)
 
     def render(self, value):
-        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return date_format(value, self.format)
+        if self.format is None or not isinstance(value, datetime.datetime):
+            return formatting.format_value(value)
+        return date_format(formatting.local_datetime(value), self.format)
 
     def value(self, value):
-        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value
+        return value

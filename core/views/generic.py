@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2.paginators import LazyPaginator
 
-from core import exports
+from core import exports, formatting
 from core.filtersets import list_count_limit
 from core.forms import ConfirmForm
 from core.models import ObjectChange
@@ -199,16 +199,14 @@ class ObjectView(ObjectMixin, View):
         return render(request, self.template_name, context)
 
     def field_rows(self, obj):
+        """Label and text of each detail field, through the one formatting layer (core.formatting);
+        an empty value is None so that the template marks it as such."""
         rows = []
         for name in self.detail_fields:
             field = obj._meta.get_field(name)
-            if field.many_to_many or (hasattr(field, "related_model") and name == "tags"):
-                value = ", ".join(str(item) for item in getattr(obj, name).all())
-            elif field.choices:
-                value = getattr(obj, f"get_{name}_display")()
-            else:
-                value = getattr(obj, name)
-            rows.append({"name": name, "label": field.verbose_name, "value": value})
+            text = formatting.format_field(obj, name)
+            rows.append({"name": name, "label": formatting.field_label(field),
+                         "value": None if text == formatting.EMPTY else text})
         return rows
 
 
