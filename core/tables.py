@@ -38,6 +38,7 @@ def _call_with_appropriate(fn, kwargs):
 
 
 _PLAIN_RENDER = tables.Column.render
+_PLAIN_VALUE = tables.Column.value
 
 
 class _Row(BoundRow):
@@ -61,6 +62,9 @@ class _Row(BoundRow):
             return column._get_bool_value(self.record, value, bound_column)
         if isinstance(column, tables.ManyToManyColumn):
             return value  # the manager; its value() would be escaped HTML
+        if getattr(bound_column.value, "__func__", None) is _PLAIN_VALUE and \
+                getattr(bound_column.render, "__func__", None) is _PLAIN_RENDER:
+            return value  # Column.value() would return render(value), i.e. value, at a signature look-up
         return _call_with_appropriate(bound_column.value, self._optional_cell_arguments(bound_column, value))
 
 

@@ -165,6 +165,9 @@ def test_english_titles_labels_and_headers_start_with_a_capital(admin_client, wo
     assert [label for label in rows if not label[0].isupper()] == []
     assert re.search(r"Level: <span[^>]*>Potential customer</span>", text(detail))
 
+    search = text(admin_client.get("/search/", {"q": "Acme"}))
+    assert re.search(r"<h2[^>]*>Customers</h2>", search), search
+
     employees = text(admin_client.get("/org/employees/"))
     assert "<title>Employees · " in employees
     assert re.search(r"<th[^>]*>\s*(<a[^>]*>)?\s*Name\s*(</a>)?\s*</th>", employees)
@@ -176,3 +179,16 @@ def test_product_line_list_uses_the_same_yes_no(admin_client, world):
     page = text(admin_client.get("/org/product-lines/"))
     assert ProductLine.objects.filter(is_active=False).exists()
     assert re.search(r"<td[^>]*>\s*否\s*</td>", page)
+
+
+@pytest.mark.django_db
+def test_recycle_bin_shows_the_deletion_time_as_lists_do(admin_client, world):
+    from core.services import object_delete
+
+    customer = CustomerFactory(owner=world.seller1, name="回收站客户")
+    object_delete(instance=customer, actor=admin_client.admin)
+    Customer.all_objects.filter(pk=customer.pk).update(deleted_at=MOMENT)
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = text(admin_client.get("/recycle-bin/"))
+    assert re.search(r"<h2[^>]*>Customers</h2>", page)
+    assert "<td>2026-11-28 13:49</td>" in page, page
