@@ -101,9 +101,9 @@ def spreadsheet_response(export_format, filename, headers, rows, *, fields=None,
     `headers`: the column labels; `rows`: iterables of Python values (typed by `typed_cell`);
     `fields`: the model field of each column, or None, for choices and money.
     """
+    headers = [safe_cell(str(header)) for header in headers]
     fields = list(fields or [None] * len(headers))
     cells = ([typed_cell(value, field) for value, field in zip(row, fields, strict=False)] for row in rows)
-    headers = [safe_cell(str(header)) for header in headers]
     if export_format == "csv":
         writer = csv.writer(_Echo())
         stream = (writer.writerow([_csv_text(cell) for cell in row]) for row in _prepend(headers, cells))

@@ -165,6 +165,10 @@ def test_english_titles_labels_and_headers_start_with_a_capital(admin_client, wo
     assert [label for label in rows if not label[0].isupper()] == []
     assert re.search(r"Level: <span[^>]*>Potential customer</span>", text(detail))
 
+    # A record's own name stays as it was typed.
+    lower = CustomerFactory(owner=world.seller1, name="iPhone专卖店")
+    assert "<title>iPhone专卖店 · " in text(admin_client.get(f"/customers/{lower.pk}/"))
+
     search = text(admin_client.get("/search/", {"q": "Acme"}))
     assert re.search(r"<h2[^>]*>Customers</h2>", search), search
 
