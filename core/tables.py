@@ -149,9 +149,9 @@ class KedaoTable(tables.Table):
             return column.verbose_name
         model = getattr(cls._meta, "model", None)
         try:
-            return model._meta.get_field(column.accessor or name).verbose_name
+            return capfirst(model._meta.get_field(column.accessor or name).verbose_name)
         except Exception:  # noqa: BLE001 — a computed column: its name is the best label
-            return name.replace("_", " ")
+            return capfirst(name.replace("_", " "))
 
 
 class DateTimeColumn(tables.Column):

@@ -158,6 +158,9 @@ def test_english_titles_labels_and_headers_start_with_a_capital(admin_client, wo
     headers = [re.sub(r"<[^>]+>", "", header).strip()
                for header in re.findall(r"<th[^>]*>(.*?)</th>", listing)]
     assert [header for header in headers if header and not header[0].isupper()] == []
+    chooser = re.findall(r'<label class="form-check-label" for="col-[^"]*">(.*?)</label>', listing)
+    assert "Owner" in chooser and "Updated at" in chooser, chooser
+    assert [label for label in chooser if not label[0].isupper()] == []
 
     detail = admin_client.get(f"/customers/{customer.pk}/")
     rows = detail_rows(detail)
