@@ -205,9 +205,22 @@ class ObjectView(ObjectMixin, View):
         for name in self.detail_fields:
             field = obj._meta.get_field(name)
             text = formatting.format_field(obj, name)
+            if self.hidden_related(obj, field):
+                text = _("a record you cannot see")
             rows.append({"name": name, "label": formatting.field_label(field),
                          "value": None if text == formatting.EMPTY else text})
         return rows
+
+
+    def hidden_related(self, obj, field):
+        """A foreign key to a record outside the user's view scope shows that a record is there,
+        not its name (an opportunity shared with you, on a customer you may not see)."""
+        if not field.many_to_one or getattr(obj, field.attname) is None:
+            return False
+        manager = field.related_model._base_manager
+        if not hasattr(manager, "visible_to"):
+            return False
+        return not manager.visible_to(self.request.user, "view").filter(pk=getattr(obj, field.attname)).exists()
 
 
 class ObjectEditView(ObjectMixin, View):
