@@ -2,6 +2,8 @@
 
 - object types: every Kedao object an app exposes (search, audit, recycle bin, roles, tests);
 - panels: sections an app adds to another object's detail page;
+- actions: buttons an app adds to another object's record header;
+- home slots: "needs my attention today" cards on each user's home page;
 - menu: navigation entries.
 Apps register in their AppConfig.ready().
 """
@@ -28,6 +30,9 @@ class ObjectType:
     # Actions a role may be granted on this type, in the role matrix.
     actions: tuple = ACTIONS[:5]
     url_namespace: str = ""
+    # Key fields shown in the record header's highlights strip (an ObjectView's own `highlights`
+    # wins); names of model fields or of attributes/methods of the object.
+    highlights: tuple = ()
 
     @property
     def search_fields(self):
@@ -71,26 +76,105 @@ def get_object_type(model_or_key):
     return _object_types.get(key)
 
 
+def _as_tuple(models):
+    return tuple(models) if isinstance(models, list | tuple) else (models,)
+
+
 @dataclass
 class Panel:
-    """A section on a detail page: `render(request, obj)` returns HTML or None (nothing shown)."""
+    """A section on a detail page: `render(request, obj)` returns HTML or None (nothing shown).
+
+    Only the first panels (`EAGER_PANELS`, or those registered with `lazy=False`) render with the
+    page; the others load with HTMX when scrolled into view, from core:panel, so a record page
+    costs the same few queries before first paint however many panels apps register.
+    """
 
     name: str
     render: callable
     order: int = 100
     models: tuple = field(default_factory=tuple)
+    key: str = ""
+    lazy: bool = None  # None: decided by position (see EAGER_PANELS)
+    region: str = "main"  # "main" (panel column) or "timeline" (below the record's fields)
 
 
+EAGER_PANELS = 1
 _panels: list[Panel] = []
 
 
-def register_panel(models, name, render, order=100):
-    models = models if isinstance(models, list | tuple) else (models,)
-    _panels.append(Panel(name=name, render=render, order=order, models=tuple(models)))
+def register_panel(models, name, render, order=100, *, key=None, lazy=None, region="main"):
+    key = key or getattr(render, "__name__", "panel").removesuffix("_panel").replace("_", "-")
+    _panels.append(Panel(name=name, render=render, order=order, models=_as_tuple(models), key=key,
+                         lazy=lazy, region=region))
 
 
 def panels_for(model):
     return sorted((p for p in _panels if not p.models or model in p.models), key=lambda p: p.order)
+
+
+def get_panel(model, key):
+    return next((p for p in panels_for(model) if p.key == key), None)
+
+
+@dataclass
+class Action:
+    """A button in a record's header: `url(obj)` returns where it goes (None hides it); shown to
+    users whose `visible_to(user, permission)` contains the record."""
+
+    key: str
+    label: str
+    url: callable
+    icon: str = "lightning"
+    permission: str = "change"
+    order: int = 100
+    models: tuple = field(default_factory=tuple)
+    method: str = "get"  # "post" renders a small form (with confirm when `confirm` is set)
+    confirm: str = ""
+
+
+_actions: list[Action] = []
+
+
+def register_action(models, key, label, url, *, icon="lightning", permission="change", order=100,
+                    method="get", confirm=""):
+    _actions.append(Action(key=key, label=label, url=url, icon=icon, permission=permission, order=order,
+                           models=_as_tuple(models), method=method, confirm=confirm))
+
+
+def actions_for(model):
+    return sorted((a for a in _actions if not a.models or model in a.models), key=lambda a: a.order)
+
+
+@dataclass
+class HomeSlot:
+    """A "needs my attention today" card on the home page.
+
+    `rows(user)` returns a list of objects (at most `limit` shown, each linked through
+    get_absolute_url) — it must scope them with visible_to. None or [] hides the card. `more_url`
+    (optional, a callable of the user) links to the full list.
+    """
+
+    key: str
+    label: str
+    rows: callable
+    icon: str = "bell"
+    order: int = 100
+    limit: int = 5
+    more_url: callable = None
+    hint: str = ""
+
+
+_home_slots: list[HomeSlot] = []
+
+
+def register_home_slot(key, label, rows, *, icon="bell", order=100, limit=5, more_url=None, hint=""):
+    _home_slots[:] = [slot for slot in _home_slots if slot.key != key]
+    _home_slots.append(HomeSlot(key=key, label=label, rows=rows, icon=icon, order=order, limit=limit,
+                                more_url=more_url, hint=hint))
+
+
+def home_slots():
+    return sorted(_home_slots, key=lambda slot: slot.order)
 
 
 @dataclass

@@ -28,6 +28,7 @@ urlpatterns = [
     path("search/", pages.search, name="search"),
     path("recycle-bin/", pages.recycle_bin, name="recycle_bin"),
     path("recycle-bin/<str:object_type>/<int:pk>/restore/", pages.restore, name="restore"),
+    path("panels/<str:object_type>/<int:pk>/<slug:key>/", pages.panel, name="panel"),
     path("autocomplete/<str:object_type>/", pages.autocomplete, name="autocomplete"),
     path("shares/<str:object_type>/<int:pk>/", pages.share_manage, name="share_manage"),
     path("account/password/", auth.password_change, name="password_change"),

@@ -13,6 +13,7 @@ class CustomerListView(generic.ObjectListView):
 
 class CustomerView(generic.ObjectView):
     queryset = Customer.objects.select_related("owner", "org_unit", "updated_by")
+    highlights = ("owner", "level", "kind", "city", "phone")
     detail_fields = ("name", "short_name", "kind", "credit_code", "level", "industry", "source", "province",
                      "city", "district", "address", "phone", "website", "tags", "notes")
 
@@ -44,6 +45,7 @@ class ContactListView(generic.ObjectListView):
 
 class ContactView(generic.ObjectView):
     queryset = Contact.objects.select_related("customer", "updated_by")
+    highlights = ("customer", "title", "mobile", "email")
     detail_fields = ("customer", "name", "title", "department", "mobile", "phone", "email", "wechat",
                      "decision_role", "birthday", "notes")
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "bootstrap",
+    "js_lib_bootstrap_icons",
     "core",
     "org",
     "customers",

@@ -7,11 +7,12 @@ docs/development/adding-an-object.md); visibility always comes from `visible_to(
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,7 +22,7 @@ from core import exports, formatting
 from core.filtersets import list_count_limit
 from core.forms import ConfirmForm
 from core.models import ObjectChange
-from core.registry import get_object_type, panels_for
+from core.registry import EAGER_PANELS, actions_for, get_object_type, panels_for
 from core.services import VersionConflict, object_delete, object_save
 from org.permissions import has_perm
 
@@ -178,38 +179,77 @@ class ObjectListView(ObjectMixin, View):
 
 
 class ObjectView(ObjectMixin, View):
-    """Detail page: the object's fields, then the panels other apps registered for it."""
+    """Record page: a header (title, highlights strip, actions), the object's fields, then the
+    panels other apps registered for it (beyond the first, loaded lazily) and a timeline slot."""
 
     template_name = "core/object_detail.html"
     detail_fields = ()  # names of the fields shown in the main card
+    highlights = None  # key fields in the header strip; None: the object type's `highlights`
 
     def get(self, request, pk):
         obj = self.get_object("view")
-        panels = []
-        for panel in panels_for(self.model):
-            html = panel.render(request, obj)
-            if html:
-                panels.append({"name": panel.name, "html": html})
+        can_change = self.model.objects.visible_to(request.user, "change").filter(pk=pk).exists()
+        can_delete = self.model.objects.visible_to(request.user, "delete").filter(pk=pk).exists()
         context = self.base_context(
-            object=obj, fields=self.field_rows(obj), panels=panels,
-            can_change=self.model.objects.visible_to(request.user, "change").filter(pk=pk).exists(),
-            can_delete=self.model.objects.visible_to(request.user, "delete").filter(pk=pk).exists(),
+            object=obj, fields=self.field_rows(obj), highlights=self.highlight_rows(obj),
+            can_change=can_change, can_delete=can_delete,
             edit_url=self.url("edit", obj), delete_url=self.url("delete", obj),
+            actions=self.registered_actions(obj, {"view": True, "change": can_change, "delete": can_delete}),
+            **self.panel_context(request, obj),
         )
         return render(request, self.template_name, context)
+
+    def panel_context(self, request, obj):
+        """Eager panels are rendered now; lazy ones become placeholders that HTMX fills on reveal."""
+        object_type = self.object_type()
+        panels, timeline, position = [], [], 0
+        for panel in panels_for(self.model):
+            lazy = panel.lazy if panel.lazy is not None else position >= EAGER_PANELS
+            entry = {"name": panel.name, "key": panel.key, "lazy": lazy}
+            if lazy:
+                entry["url"] = reverse("core:panel", args=[object_type.key, obj.pk, panel.key])
+            else:
+                entry["html"] = panel.render(request, obj)
+                if not entry["html"]:
+                    continue
+            (timeline if panel.region == "timeline" else panels).append(entry)
+            position += panel.region != "timeline"
+        return {"panels": panels, "timeline": timeline}
+
+    def registered_actions(self, obj, allowed):
+        actions = []
+        for action in actions_for(self.model):
+            if action.permission not in allowed:
+                allowed[action.permission] = self.model.objects.visible_to(
+                    self.request.user, action.permission).filter(pk=obj.pk).exists()
+            url = action.url(obj) if allowed[action.permission] else None
+            if url:
+                actions.append({"action": action, "url": url})
+        return actions
+
+    def highlight_rows(self, obj):
+        names = self.highlights if self.highlights is not None else getattr(self.object_type(), "highlights", ())
+        return [self.field_row(obj, name) for name in names]
 
     def field_rows(self, obj):
         """Label and text of each detail field, through the one formatting layer (core.formatting);
         an empty value is None so that the template marks it as such."""
-        rows = []
-        for name in self.detail_fields:
+        return [self.field_row(obj, name) for name in self.detail_fields]
+
+    def field_row(self, obj, name):
+        try:
             field = obj._meta.get_field(name)
-            text = formatting.format_field(obj, name)
-            if self.hidden_related(obj, field):
-                text = _("a record you cannot see")
-            rows.append({"name": name, "label": formatting.field_label(field),
-                         "value": None if text == formatting.EMPTY else text})
-        return rows
+        except FieldDoesNotExist:
+            # Not a field: an attribute or method of the object (a computed highlight).
+            value = getattr(obj, name)
+            text = formatting.format_value(value() if callable(value) else value)
+            label = getattr(getattr(type(obj), name, None), "short_description", name.replace("_", " "))
+            return {"name": name, "label": label, "value": None if text == formatting.EMPTY else text}
+        text = formatting.format_field(obj, name)
+        if self.hidden_related(obj, field):
+            text = _("a record you cannot see")
+        return {"name": name, "label": formatting.field_label(field),
+                "value": None if text == formatting.EMPTY else text}
 
 
     def hidden_related(self, obj, field):

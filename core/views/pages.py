@@ -2,15 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.filtersets import list_count_limit, search_condition
 from core.models import Share
-from core.registry import get_object_type, menu_items, object_types
+from core.registry import get_object_type, get_panel, home_slots, menu_items, object_types
 from core.services import object_restore, share_add, share_remove
 from org.permissions import has_perm
 
@@ -19,9 +20,10 @@ SEARCH_LIMIT = 10
 
 @login_required
 def home(request):
-    """Start page: each object type the user may see, with a bounded count and the latest rows."""
+    """Each user's start page: what needs their attention today (slots other apps register),
+    quick create, and per object type a bounded count and the latest rows they may see."""
     limit = list_count_limit()
-    cards = []
+    cards, quick_create = [], []
     for item in menu_items():
         model = item.model
         if model is None or not has_perm(request.user, model, "view"):
@@ -31,12 +33,41 @@ def home(request):
         count = rows.order_by()[: limit + 1].count()
         recent = list(rows.order_by("-updated_at" if hasattr(model, "updated_at") else "-pk")[:5]) \
             if getattr(model, "scope_kind", "global") != "global" else []
+        add_url = object_type.url("add") if has_perm(request.user, model, "add") else None
+        if add_url and getattr(model, "scope_kind", "global") != "global":
+            quick_create.append({"label": model._meta.verbose_name, "url": add_url})
         cards.append({
             "group": item.group, "label": item.label, "url": object_type.url("list"),
-            "count": min(count, limit), "capped": count > limit, "recent": recent,
-            "add_url": object_type.url("add") if has_perm(request.user, model, "add") else None,
+            "count": min(count, limit), "capped": count > limit, "recent": recent, "add_url": add_url,
         })
-    return render(request, "core/home.html", {"cards": cards})
+    attention = []
+    for slot in home_slots():
+        rows = list(slot.rows(request.user) or [])[: slot.limit + 1]
+        if rows:
+            attention.append({"slot": slot, "rows": rows[: slot.limit], "more": len(rows) > slot.limit,
+                              "more_url": slot.more_url(request.user) if slot.more_url else None})
+    return render(request, "core/home.html", {"cards": cards, "attention": attention,
+                                              "quick_create": quick_create})
+
+
+@login_required
+def panel(request, object_type, pk, key):
+    """One panel of a record page, loaded by HTMX when it scrolls into view.
+
+    The same decision as the record page: the user must be granted "view" on the type and the
+    record must be in `visible_to(user, "view")` (404 otherwise, as on the page itself).
+    """
+    object_type = get_object_type(object_type)
+    if object_type is None:
+        raise Http404
+    if not has_perm(request.user, object_type.model, "view"):
+        raise PermissionDenied
+    obj = object_type.model.objects.visible_to(request.user, "view").filter(pk=pk).first()
+    panel = get_panel(object_type.model, key) if obj is not None else None
+    if panel is None:
+        raise Http404
+    html = panel.render(request, obj)
+    return HttpResponse(html or render_to_string("core/partials/panel_empty.html", request=request))
 
 
 @login_required
@@ -130,6 +161,7 @@ def share_manage(request, object_type, pk):
             if share is None:
                 raise Http404
             share_remove(share=share, actor=request.user)
+            messages.success(request, _("%(name)s removed from the team.") % {"name": share.employee or share.team})
         else:
             employee_id, team_id = request.POST.get("employee"), request.POST.get("team")
             employee = Employee.objects.visible_to(request.user, "view").filter(pk=employee_id, is_active=True).first() \
@@ -138,6 +170,7 @@ def share_manage(request, object_type, pk):
                 if str(team_id).isdigit() else None
             share_add(instance=instance, actor=request.user, employee=employee, team=team,
                       role=request.POST.get("role", "")[:50], can_change=bool(request.POST.get("can_change")))
+            messages.success(request, _("%(name)s added to the team.") % {"name": employee or team})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(object_type.url("detail", instance))

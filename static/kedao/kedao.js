@@ -13,3 +13,77 @@ document.addEventListener("change", function (event) {
     });
   }
 });
+
+// Messages of the last action (Django messages) appear as toasts.
+function kedaoShowToasts(root) {
+  if (!window.bootstrap) return;
+  root.querySelectorAll(".kedao-toasts .toast:not(.showing):not(.show)").forEach(function (element) {
+    bootstrap.Toast.getOrCreateInstance(element).show();
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { kedaoShowToasts(document); });
+
+// Every destructive action asks first: a button or form with data-confirm="question" opens the
+// confirmation dialog of base.html; only "Confirm" submits.
+(function () {
+  let pending = null;
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("button[data-confirm], a[data-confirm]");
+    if (!button || button.dataset.confirmed === "1") return;
+    event.preventDefault();
+    const dialog = document.getElementById("kedao-confirm");
+    if (!dialog || !window.bootstrap) {
+      if (window.confirm(button.dataset.confirm)) { pending = button; proceed(); }
+      return;
+    }
+    pending = button;
+    dialog.querySelector("[data-confirm-text]").textContent = button.dataset.confirm;
+    bootstrap.Modal.getOrCreateInstance(dialog).show();
+  });
+  function proceed() {
+    const button = pending;
+    pending = null;
+    if (!button) return;
+    if (button.tagName === "A") { window.location.href = button.href; return; }
+    button.dataset.confirmed = "1";
+    const form = button.form;
+    if (form) form.requestSubmit(button); else button.click();
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest("[data-confirm-ok]")) return;
+    const dialog = document.getElementById("kedao-confirm");
+    bootstrap.Modal.getOrCreateInstance(dialog).hide();
+    proceed();
+  });
+})();
+
+// Compact tables: a per-browser choice (more rows on one screen for people who scan long lists).
+(function () {
+  const key = "kedao.compact";
+  function apply() { document.documentElement.classList.toggle("kedao-compact", localStorage.getItem(key) === "1"); }
+  apply();
+  document.addEventListener("click", function (event) {
+    const toggle = event.target.closest("[data-compact-toggle]");
+    if (!toggle) return;
+    localStorage.setItem(key, localStorage.getItem(key) === "1" ? "0" : "1");
+    apply();
+    toggle.setAttribute("aria-pressed", localStorage.getItem(key) === "1" ? "true" : "false");
+  });
+})();
+
+// The pagination jump box: go to the page typed, keeping the filters.
+document.addEventListener("submit", function (event) {
+  const form = event.target.closest("form[data-page-jump]");
+  if (!form) return;
+  event.preventDefault();
+  const url = new URL(window.location.href);
+  const page = parseInt(form.querySelector("input[name=page]").value, 10);
+  url.searchParams.set("page", page > 0 ? page : 1);
+  if (window.htmx) {
+    htmx.ajax("GET", url.pathname + url.search, { target: "#object-list", swap: "innerHTML" }).then(function () {
+      history.pushState({}, "", url.pathname + url.search);
+    });
+  } else {
+    window.location.href = url.toString();
+  }
+});
