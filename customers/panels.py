@@ -1,9 +1,8 @@
-from django.template.loader import render_to_string
-from django.utils.translation import gettext_lazy as _
-
 from datetime import timedelta
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.registry import register_home_slot, register_panel
 from org.permissions import has_perm

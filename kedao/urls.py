@@ -26,3 +26,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+
+handler400 = "core.views.errors.bad_request"
+handler403 = "core.views.errors.permission_denied"
+handler404 = "core.views.errors.page_not_found"
+handler500 = "core.views.errors.server_error"

@@ -87,3 +87,12 @@ document.addEventListener("submit", function (event) {
     window.location.href = url.toString();
   }
 });
+
+// "Back" on error pages: the previous page when there is one (the link's href, home, otherwise).
+document.addEventListener("click", function (event) {
+  const link = event.target.closest("[data-history-back]");
+  if (link && window.history.length > 1 && document.referrer) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
