@@ -87,5 +87,6 @@ def team_panel(request, obj):
 
 
 def register():
-    register_panel((), _("Team"), team_panel, order=800)
+    register_panel((), _("Team"), team_panel, order=800,
+                   when=lambda model: getattr(model, "scope_kind", None) == "scoped")
     register_panel((), _("History"), history_panel, order=900)

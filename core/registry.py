@@ -96,20 +96,22 @@ class Panel:
     key: str = ""
     lazy: bool = None  # None: decided by position (see EAGER_PANELS)
     region: str = "main"  # "main" (panel column) or "timeline" (below the record's fields)
+    when: callable = None  # when(model) -> bool: a panel only some types have (decided without a query)
 
 
 EAGER_PANELS = 1
 _panels: list[Panel] = []
 
 
-def register_panel(models, name, render, order=100, *, key=None, lazy=None, region="main"):
+def register_panel(models, name, render, order=100, *, key=None, lazy=None, region="main", when=None):
     key = key or getattr(render, "__name__", "panel").removesuffix("_panel").replace("_", "-")
     _panels.append(Panel(name=name, render=render, order=order, models=_as_tuple(models), key=key,
-                         lazy=lazy, region=region))
+                         lazy=lazy, region=region, when=when))
 
 
 def panels_for(model):
-    return sorted((p for p in _panels if not p.models or model in p.models), key=lambda p: p.order)
+    return sorted((p for p in _panels if (not p.models or model in p.models) and (p.when is None or p.when(model))),
+                  key=lambda p: p.order)
 
 
 def get_panel(model, key):

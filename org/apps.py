@@ -18,6 +18,7 @@ class OrgConfig(AppConfig):
         register_object_type(Team, filterset=f.TeamFilterSet)
         register_object_type(Role, filterset=f.RoleFilterSet)
         group = _("Organisation")
+        register_menu_item(group, _("Org chart"), "org:orgunit_tree", OrgUnit, order=795)
         register_menu_item(group, _("Org units"), "org:orgunit_list", OrgUnit, order=800)
         register_menu_item(group, _("Employees"), "org:employee_list", Employee, order=810)
         register_menu_item(group, _("Teams"), "org:team_list", Team, order=820)

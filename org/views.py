@@ -1,12 +1,17 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import register_panel
 from core.views import generic
+from org.permissions import has_perm
 
 from . import filtersets, forms, services, tables
 from .models import Employee, OrgUnit, ProductLine, Role, Team
+from .tree import build_tree
 
 
 class OrgUnitListView(generic.ObjectListView):
@@ -141,10 +146,24 @@ def role_grants_panel(request, role):
 
 
 def unit_members_panel(request, unit):
-    children = unit.children.select_related("manager")
+    # The unit's subtree (below the unit itself), with head counts and managers.
+    subtree = build_tree(OrgUnit.objects.visible_to(request.user, "view"), root=unit)
+    nodes = subtree[0]["children"] if subtree else []
     members = unit.employees.filter(is_active=True).order_by("username")[:200]
-    return render_to_string("org/panels/unit_members.html", {"children": children, "members": members},
-                            request=request)
+    return render_to_string("org/panels/unit_members.html", {
+        "nodes": nodes, "members": members, "open_depth": unit.depth + 2,
+    }, request=request)
+
+
+@login_required
+def org_tree(request):
+    """The whole organisation as an indented, collapsible tree."""
+    if not has_perm(request.user, OrgUnit, "view"):
+        raise PermissionDenied
+    return render(request, "org/tree.html", {
+        "nodes": build_tree(OrgUnit.objects.visible_to(request.user, "view")), "open_depth": 2,
+        "can_add": has_perm(request.user, OrgUnit, "add"),
+    })
 
 
 register_panel(Role, _("Grants"), role_grants_panel, order=10)
