@@ -79,3 +79,21 @@ def ago(value):
         days = int(seconds // 86400)
         return ngettext("%(n)d day ago", "%(n)d days ago", days) % {"n": days}
     return date_format(timezone.localtime(value), "Y-m-d")
+
+
+@register.simple_tag
+def page_info(table, count, capped, per_page):
+    """Where the list is: page number, and the last page only when the bounded count is exact
+    (beyond the limit the list never counts its rows, so there is no "last")."""
+    page = getattr(table, "page", None)
+    if page is None:
+        return None
+    last = None if capped else max(1, -(-count // per_page))
+    number = page.number
+    return {
+        "number": number, "last": last,
+        "has_previous": number > 1,
+        "has_next": page.has_next() if last is None else number < last,
+        "previous": number - 1, "next": number + 1,
+        "show": number > 1 or page.has_next(),
+    }

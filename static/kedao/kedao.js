@@ -71,23 +71,6 @@ document.addEventListener("DOMContentLoaded", function () { kedaoShowToasts(docu
   });
 })();
 
-// The pagination jump box: go to the page typed, keeping the filters.
-document.addEventListener("submit", function (event) {
-  const form = event.target.closest("form[data-page-jump]");
-  if (!form) return;
-  event.preventDefault();
-  const url = new URL(window.location.href);
-  const page = parseInt(form.querySelector("input[name=page]").value, 10);
-  url.searchParams.set("page", page > 0 ? page : 1);
-  if (window.htmx) {
-    htmx.ajax("GET", url.pathname + url.search, { target: "#object-list", swap: "innerHTML" }).then(function () {
-      history.pushState({}, "", url.pathname + url.search);
-    });
-  } else {
-    window.location.href = url.toString();
-  }
-});
-
 // "Back" on error pages: the previous page when there is one (the link's href, home, otherwise).
 document.addEventListener("click", function (event) {
   const link = event.target.closest("[data-history-back]");

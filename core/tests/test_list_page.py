@@ -1,0 +1,66 @@
+"""List pages: pagination with a bounded total, an empty state that says so, bulk actions above."""
+
+import re
+
+import pytest
+
+from customers.models import Customer
+from customers.tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def limit(settings):
+    def set_limit(n):
+        settings.KEDAO = {**settings.KEDAO, "LIST_COUNT_LIMIT": n}
+    return set_limit
+
+
+def _rows(world, n):
+    CustomerFactory.create_batch(n, owner=world.seller1)
+
+
+def test_pagination_shows_page_of_last_with_first_last_and_a_jump(client, world):
+    _rows(world, 60)
+    client.force_login(world.seller1)
+    html = client.get("/customers/", {"per_page": 25, "page": 2, "level": ""}).content.decode()
+    assert re.search(r'data-testid="page-number">第 2 页，共 3 页<', html)
+    assert 'data-testid="first-page" href="?per_page=25&amp;level="' in html
+    assert 'data-testid="last-page" href="?per_page=25&amp;page=3&amp;level="' in html
+    jump = html.split('data-testid="page-jump"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="per_page" value="25">' in jump
+    assert 'name="page"' in jump and 'max="3"' in jump
+    # The jump goes where it says, filters kept.
+    html = client.get("/customers/", {"per_page": 25, "page": 3}).content.decode()
+    assert "第 3 页，共 3 页" in html and 'data-testid="next-page" href' not in html
+
+
+def test_beyond_the_count_limit_there_is_no_last_page_and_no_full_count(client, world, limit):
+    limit(30)
+    _rows(world, 60)
+    client.force_login(world.seller1)
+    html = client.get("/customers/", {"per_page": 25}).content.decode()
+    assert "超过 30 条记录" in html
+    assert 'data-testid="last-page"' not in html
+    assert re.search(r'data-testid="page-number">第 1 页<', html)
+    assert 'data-testid="next-page" href' in html
+
+
+def test_an_empty_list_says_so_with_a_create_button(client, world):
+    client.force_login(world.seller1)
+    html = client.get("/customers/").content.decode()
+    empty = html.split('data-testid="empty-list"')[1].split("</div>\n</div>")[0]
+    assert "没有找到客户" in empty
+    assert 'href="/customers/add/"' in empty
+    html = client.get("/customers/", {"q": "不存在的公司"}).content.decode()
+    assert "没有找到客户" in html and "重置筛选" in html
+
+
+def test_bulk_actions_sit_above_the_table_too(client, world):
+    _rows(world, 3)
+    client.force_login(world.seller1)
+    html = client.get("/customers/").content.decode()
+    top = html.split('data-testid="bulk-actions-top"')[1]
+    assert top.index("/customers/bulk-delete/") < top.index("<table")
+    assert Customer.objects.count() == 3
