@@ -116,8 +116,10 @@ class RoleForm(KedaoModelForm):
                     row["fields"].append((action, None))
                     continue
                 name = f"grant__{object_type.key}__{action}"
-                self.fields[name] = forms.ChoiceField(choices=choices, required=False, label=action)
-                self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+                label = f"{object_type.verbose_name_plural} · {ACTION_LABELS[action]}"
+                self.fields[name] = forms.ChoiceField(choices=choices, required=False, label=label)
+                # The matrix shows no <label> per cell: the select names its row and column itself.
+                self.fields[name].widget.attrs.update({"class": "form-select form-select-sm", "aria-label": label})
                 self.initial.setdefault(name, existing.get((object_type.key, action), NO_GRANT))
                 row["fields"].append((action, name))
             self.matrix.append(row)

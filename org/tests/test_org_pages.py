@@ -1,5 +1,5 @@
-"""The org chart: an indented, collapsible tree with head counts and managers; a unit's page
-shows its subtree."""
+"""Org pages: the org chart (an indented, collapsible tree with head counts and managers; a
+unit's page shows its subtree) and the role matrix's labelled selects."""
 
 import re
 
@@ -69,3 +69,13 @@ def test_unit_page_shows_its_subtree(client, world, admin):
 def test_org_chart_needs_the_view_grant(client, world):
     client.force_login(world.seller1)
     assert client.get("/org/chart/").status_code == 403
+
+
+def test_role_matrix_selects_are_labelled_with_object_type_and_action(client, world, admin):
+    client.force_login(admin)
+    html = client.get(f"/org/roles/{world.roles['seller'].pk}/edit/").content.decode()
+    selects = re.findall(r"<select[^>]*name=\"grant__[^\"]+\"[^>]*>", html)
+    assert selects
+    for select in selects:
+        assert re.search(r'aria-label="[^"]+ · [^"]+"', select), select
+    assert 'aria-label="客户 · 查看"' in html
