@@ -96,7 +96,9 @@ class KedaoTable(tables.Table):
 
     pk = tables.CheckBoxColumn(accessor="pk", orderable=False, attrs={
         "th__input": {"class": "form-check-input", "data-select-all": "1", "aria-label": _("Select all")},
-        "td__input": {"class": "form-check-input", "name": "pk", "form": "bulk-form"},
+        "td__input": {"class": "form-check-input", "name": "pk", "form": "bulk-form",
+                      # A checkbox with no visible label names its row for screen readers.
+                      "aria-label": lambda record: _("Select %(name)s") % {"name": record}},
     })
 
     class Meta:

@@ -58,7 +58,7 @@ def test_record_page_costs_the_same_queries_with_two_or_ten_panels(client, world
         url = f"/panels/customers.customer/{customer.pk}/dummy{n}/"
         assert f'hx-get="{url}"' in html
         assert f'data-dummy="{n}"' not in html
-    assert html.count('hx-trigger="revealed"') >= 10
+    assert html.count('hx-trigger="intersect once"') >= 10
     # The first panel (contacts) is still rendered with the page.
     assert 'data-testid="contacts-table"' in html
 

@@ -23,11 +23,12 @@ def home(request):
     """Each user's start page: what needs their attention today (slots other apps register),
     quick create, and per object type a bounded count and the latest rows they may see."""
     limit = list_count_limit()
-    cards, quick_create = [], []
+    cards, quick_create, seen = [], [], set()
     for item in menu_items():
         model = item.model
-        if model is None or not has_perm(request.user, model, "view"):
+        if model is None or model in seen or not has_perm(request.user, model, "view"):
             continue
+        seen.add(model)
         object_type = get_object_type(model)
         rows = model.objects.visible_to(request.user, "view")
         count = rows.order_by()[: limit + 1].count()

@@ -87,3 +87,23 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
     return report
 
+
+
+def assert_accessible(page, what=""):
+    """axe-core (shipped inside axe-playwright-python, injected into the page: nothing downloaded)
+    over the current page: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    report = "\n".join(
+        f"  {v['impact']}: {v['id']} — {v['help']} ({len(v['nodes'])}×): "
+        + "; ".join(node["html"][:160] for node in v["nodes"][:3])
+        for v in bad
+    )
+    assert not bad, f"axe-core on {what or page.url}:\n{report}"
+
+
+def assert_no_horizontal_overflow(page, width):
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide on a {width}px screen"

@@ -87,7 +87,7 @@ def test_seller_adds_a_customer_and_finds_it_in_the_list(page, live_server, worl
     fields = page.locator(".kedao-fields")
     expect(fields).to_contain_text(NEW_CODE)  # stored in upper case
     expect(fields).to_contain_text("现实客户")  # the level, in the demo's language
-    expect(page.locator(".alert-success")).to_contain_text(NEW_NAME)
+    expect(page.locator(".toast.text-bg-success")).to_contain_text(NEW_NAME)
     shot(page, "5-detail")
     customer = Customer.objects.get(name=NEW_NAME)
     assert customer.owner == world.seller1
@@ -96,7 +96,7 @@ def test_seller_adds_a_customer_and_finds_it_in_the_list(page, live_server, worl
     assert ObjectChange.objects.filter(object_id=customer.pk, action="create").count() == 1
 
     # 5. Back to the list; the search box narrows it without reloading the page (HTMX).
-    page.locator("nav[aria-label=breadcrumb]").get_by_role("link", name="客户").click()
+    page.locator(".breadcrumb").get_by_role("link", name="客户").click()
     expect(page).to_have_url(live_server.url + "/customers/")
     expect(table).to_contain_text(NEW_NAME)
     page.evaluate("window.__kedaoNoReload = true")

@@ -1,0 +1,83 @@
+"""Screenshots of Kedao's main pages, Chinese and English, desktop and phone, into docs/screenshots/.
+
+Run through `make screenshots` (scripts/screenshots.sh starts a demo database and server); or
+against a running server: `python scripts/screenshots.py http://127.0.0.1:8000`.
+Uses Debian's chromium through Playwright (no downloaded browser). Fails when a page overflows the
+phone's width, so a squeezed layout cannot slip into the docs unnoticed.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+CHROMIUM = os.environ.get("KEDAO_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+DEVICES = {"desktop": {"width": 1400, "height": 900}, "phone": {"width": 390, "height": 844}}
+LANGUAGES = ("zh-hans", "en")
+USER = os.environ.get("KEDAO_SCREENSHOT_USER", "north.seller1")
+
+
+def pages(page, base):
+    """(name, url) of the pages to take, found by following the seller's own links."""
+    page.goto(base + "/customers/")
+    customer = page.locator("#object-list table tbody a").first.get_attribute("href")
+    unit = "/org/chart/"
+    return [
+        ("home", "/"),
+        ("customer-list", "/customers/"),
+        ("customer-detail", customer),
+        ("customer-edit", customer.rstrip("/") + "/edit/"),
+        ("org-chart", unit),
+    ]
+
+
+def settle(page):
+    page.wait_for_load_state("networkidle")
+    # Lazy panels load on reveal: scroll through the page so the screenshot shows them filled.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function("!document.querySelector('.kedao-panel-loading')")
+    page.wait_for_timeout(300)
+
+
+def main(base):
+    OUT.mkdir(parents=True, exist_ok=True)
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for language in LANGUAGES:
+            for device, viewport in DEVICES.items():
+                context = browser.new_context(viewport=viewport, locale="zh-CN" if language != "en" else "en-US",
+                                              timezone_id="Asia/Shanghai", device_scale_factor=1,
+                                              is_mobile=device == "phone", has_touch=device == "phone")
+                context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                page = context.new_page()
+                page.goto(base + "/login/")
+                settle(page)
+                page.screenshot(path=str(OUT / f"login-{language}-{device}.png"))
+                page.fill("#id_username", USER)
+                page.fill("#id_password", os.environ.get("KEDAO_SCREENSHOT_PASSWORD", "demo"))
+                page.locator("form button[type=submit]").first.click()
+                page.wait_for_url(base + "/")
+                for name, url in pages(page, base):
+                    page.goto(base + url)
+                    settle(page)
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > viewport["width"]:
+                        problems.append(f"{name} {language} {device}: {width}px wide > {viewport['width']}px")
+                    page.screenshot(path=str(OUT / f"{name}-{language}-{device}.png"), full_page=device == "phone")
+                context.close()
+        browser.close()
+    for problem in problems:
+        print("overflow:", problem, file=sys.stderr)
+    print(f"screenshots in {OUT}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8000"))
