@@ -37,11 +37,14 @@ def pages(page, base):
 
 def settle(page):
     page.wait_for_load_state("networkidle")
-    # Lazy panels load on reveal: scroll through the page so the screenshot shows them filled.
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    page.wait_for_load_state("networkidle")
-    page.evaluate("window.scrollTo(0, 0)")
+    # Lazy panels load when they scroll into view: bring each into view so the screenshot shows
+    # them filled, as a reader scrolling down would see them.
+    lazy = page.locator("[data-lazy-panel]")
+    for n in range(lazy.count()):
+        lazy.nth(n).scroll_into_view_if_needed()
+        page.wait_for_timeout(100)
     page.wait_for_function("!document.querySelector('.kedao-panel-loading')")
+    page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(300)
 
 
