@@ -65,7 +65,7 @@ def main(base):
                 page.screenshot(path=str(OUT / f"login-{language}-{device}.png"))
                 page.fill("#id_username", USER)
                 page.fill("#id_password", os.environ.get("KEDAO_SCREENSHOT_PASSWORD", "demo"))
-                page.locator("form button[type=submit]").first.click()
+                page.get_by_test_id("login-submit").click()
                 page.wait_for_url(base + "/")
                 for name, url in pages(page, base):
                     page.goto(base + url)

@@ -212,3 +212,21 @@ def test_api_errors_stay_json(client, world):
 
     response = server_error(RequestFactory().get("/api/customers/customers/"))
     assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+
+
+def test_relative_times_have_one_format():
+    from django.utils import translation
+
+    from core.templatetags.kedao_ui import ago
+
+    now = timezone.now()
+    with translation.override("zh-hans"):
+        assert ago(now - timedelta(seconds=10)) == "刚刚"
+        assert ago(now - timedelta(minutes=5)) == "5 分钟前"
+        assert ago(now - timedelta(hours=3, minutes=40)) == "3 小时前"
+        assert ago(now - timedelta(days=2, hours=5)) == "2 天前"
+        old = now - timedelta(days=52)
+        assert ago(old) == timezone.localtime(old).strftime("%Y-%m-%d")  # not "1 月，3 周前"
+    with translation.override("en"):
+        assert ago(now - timedelta(hours=1)) == "1 hour ago"
+        assert ago(now - timedelta(days=3)) == "3 days ago"

@@ -13,6 +13,8 @@ from core.testing.world import build_world
 from customers.models import Customer, Level
 from customers.tests.factories import CustomerFactory
 
+from .conftest import assert_accessible, assert_no_horizontal_overflow
+
 pytestmark = pytest.mark.browser
 
 NEW_NAME = "杭州西湖测试科技有限公司"
@@ -22,6 +24,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
+    assert_accessible(page, name)
 
 
 @pytest.fixture
@@ -135,7 +138,7 @@ def test_english_interface_and_narrow_screen(page, live_server, world):
     page.goto(live_server.url + "/login/")
     page.locator("#id_username").fill("north.seller1")
     page.locator("#id_password").fill("demo")
-    page.locator("button[type=submit]").click()
+    page.get_by_test_id("login-submit").click()
     expect(page.get_by_test_id("user-menu")).to_be_hidden()  # inside the collapsed menu
     page.locator(".navbar-toggler").click()
     page.locator("#main-nav select[name=language]").select_option("en")
@@ -144,4 +147,5 @@ def test_english_interface_and_narrow_screen(page, live_server, world):
     expect(page.get_by_role("heading", level=1)).to_have_text("Customers")
     expect(page.get_by_test_id("add-button")).to_be_visible()
     shot(page, "8-list-english-narrow")
+    assert_no_horizontal_overflow(page, 390)
     assert page.problems.errors == []

@@ -55,7 +55,7 @@ def test_list_columns_detail_edit_home(page, live_server, world, language, size)
     check("login")
     page.locator("#id_username").fill("north.seller1")
     page.locator("#id_password").fill("demo")
-    page.locator("form button[type=submit]").first.click()
+    page.get_by_test_id("login-submit").click()
     expect(page).to_have_url(live_server.url + "/")
 
     # 1. The list.
