@@ -67,7 +67,7 @@ def test_unit_page_shows_its_subtree(client, world, admin):
 
 
 def test_org_chart_needs_the_view_grant(client, world):
-    client.force_login(world.seller1)
+    client.force_login(world.nobody)
     assert client.get("/org/chart/").status_code == 403
 
 
