@@ -230,3 +230,25 @@ def test_relative_times_have_one_format():
     with translation.override("en"):
         assert ago(now - timedelta(hours=1)) == "1 hour ago"
         assert ago(now - timedelta(days=3)) == "3 days ago"
+
+
+def test_timeline_panels_sit_under_the_fields_and_highlights_can_come_from_the_registry(
+        client, world, scratch_registry, monkeypatch):
+    from org.models import OrgUnit
+
+    registry.register_panel(Customer, "Timeline", _dummy_panel(3), order=1, region="timeline", lazy=False)
+    monkeypatch.setattr(registry.get_object_type(OrgUnit), "highlights", ("kind", "manager"))
+    customer = CustomerFactory(owner=world.seller1)
+    client.force_login(world.seller1)
+    html = client.get(customer.get_absolute_url()).content.decode()
+    fields_column, panels_column = html.split('<div class="col-lg-7">')
+    assert 'data-dummy="3"' in fields_column and 'data-dummy="3"' not in panels_column
+    # The first panel of the main column is still rendered with the page (timeline panels don't count).
+    assert 'data-testid="contacts-table"' in panels_column
+    admin = world.ceo
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    html = client.get(f"/org/units/{world.units['north'].pk}/").content.decode()
+    strip = html.split('data-testid="highlights"')[1].split("</dl>")[0]
+    assert 'data-highlight="kind"' in strip and str(world.north_manager) in strip
