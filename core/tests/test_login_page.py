@@ -18,7 +18,10 @@ def test_login_page_switches_language_without_logging_in(client):
 
 
 def test_forgotten_password_is_reset_through_an_emailed_link(client, world):
+    from rest_framework.authtoken.models import Token
+
     user = world.seller1
+    token = Token.objects.create(user=user)
     html = client.get("/login/").content.decode()
     assert 'href="/password-reset/" data-testid="forgot-password"' in html and "忘记密码" in html
     page = client.get("/password-reset/").content.decode()
@@ -36,5 +39,7 @@ def test_forgotten_password_is_reset_through_an_emailed_link(client, world):
     assert response.status_code == 302 and response["Location"] == "/password-reset/done/"
     user.refresh_from_db()
     assert user.check_password("Kedao-新密码-2026")
+    # Like every new password: the old API token stops working, the change time is kept.
+    assert not Token.objects.filter(pk=token.pk).exists() and user.password_changed_at is not None
     # The link works once.
     assert "已失效" in client.get(link, follow=True).content.decode()

@@ -50,9 +50,18 @@ class StyledPasswordResetForm(PasswordResetForm):
 
 
 class StyledSetPasswordForm(SetPasswordForm):
+    """The new password of a reset by e-mail: set like every other new password (org.services),
+    so that old API tokens and sessions stop working and the change time is recorded."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_fields(self)
+
+    def save(self, commit=True):
+        from org.services import employee_password_set
+
+        employee_password_set(employee=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
 
 
 def healthz(request):

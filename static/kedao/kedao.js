@@ -79,3 +79,10 @@ document.addEventListener("click", function (event) {
     window.history.back();
   }
 });
+
+// A lazy panel that cannot load (the record was deleted meanwhile, the session ended) says so
+// instead of "Loading…" forever.
+document.addEventListener("htmx:responseError", function (event) {
+  const panel = event.target.closest && event.target.closest("[data-lazy-panel]");
+  if (panel) panel.textContent = panel.dataset.errorText || "—";
+});
