@@ -104,3 +104,39 @@ def test_list_columns_detail_edit_home(page, live_server, world, language, size)
     check("home")
 
     assert page.problems.errors == []
+
+
+def test_removing_a_team_member_asks_first_and_says_it_is_done(page, live_server, world):
+    from playwright.sync_api import expect
+
+    from core.models import Share
+    from core.services import share_add
+
+    share_add(instance=world.customer, actor=world.seller1, employee=world.seller2)
+    page.goto(live_server.url + "/login/")
+    page.locator("#id_username").fill("north.seller1")
+    page.locator("#id_password").fill("demo")
+    page.get_by_test_id("login-submit").click()
+    expect(page).to_have_url(live_server.url + "/")
+    page.goto(live_server.url + world.customer.get_absolute_url())
+    team = page.locator("[data-panel=team]")
+    team.scroll_into_view_if_needed()
+    remove = team.locator("button[name=remove]")
+    expect(remove).to_be_visible()
+
+    # Cancel: nothing happens.
+    remove.click()
+    dialog = page.locator("#kedao-confirm")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(str(world.seller2))
+    assert_accessible(page, "confirmation dialog")
+    dialog.get_by_role("button", name="取消").click()
+    expect(dialog).to_be_hidden()
+    assert Share.objects.filter(object_id=world.customer.pk).count() == 1
+
+    # Confirm: removed, and a toast says so.
+    remove.click()
+    dialog.locator("[data-confirm-ok]").click()
+    expect(page.locator(".toast.text-bg-success")).to_contain_text(str(world.seller2))
+    assert Share.objects.filter(object_id=world.customer.pk).count() == 0
+    assert page.problems.errors == []
