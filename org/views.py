@@ -22,6 +22,7 @@ class OrgUnitListView(generic.ObjectListView):
 
 class OrgUnitView(generic.ObjectView):
     queryset = OrgUnit.objects.select_related("parent", "manager")
+    highlights = ("kind", "manager", "parent")
     detail_fields = ("name", "code", "kind", "parent", "manager")
 
 
@@ -42,6 +43,7 @@ class EmployeeListView(generic.ObjectListView):
 
 class EmployeeView(generic.ObjectView):
     queryset = Employee.objects.select_related("unit", "manager")
+    highlights = ("unit", "title", "manager", "mobile")
     detail_fields = ("username", "email", "mobile", "title", "unit", "manager", "dotted_managers", "roles",
                      "product_lines", "is_active", "last_login", "password_changed_at")
 

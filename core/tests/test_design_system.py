@@ -234,10 +234,11 @@ def test_relative_times_have_one_format():
 
 def test_timeline_panels_sit_under_the_fields_and_highlights_can_come_from_the_registry(
         client, world, scratch_registry, monkeypatch):
-    from org.models import OrgUnit
+    from org.models import ProductLine
+    from org.tests.factories import ProductLineFactory
 
     registry.register_panel(Customer, "Timeline", _dummy_panel(3), order=1, region="timeline", lazy=False)
-    monkeypatch.setattr(registry.get_object_type(OrgUnit), "highlights", ("kind", "manager"))
+    monkeypatch.setattr(registry.get_object_type(ProductLine), "highlights", ("code", "is_active"))
     customer = CustomerFactory(owner=world.seller1)
     client.force_login(world.seller1)
     html = client.get(customer.get_absolute_url()).content.decode()
@@ -249,6 +250,7 @@ def test_timeline_panels_sit_under_the_fields_and_highlights_can_come_from_the_r
     admin.is_superuser = True
     admin.save()
     client.force_login(admin)
-    html = client.get(f"/org/units/{world.units['north'].pk}/").content.decode()
+    line = ProductLineFactory(name="工业网关", code="GW-7")
+    html = client.get(f"/org/product-lines/{line.pk}/").content.decode()
     strip = html.split('data-testid="highlights"')[1].split("</dl>")[0]
-    assert 'data-highlight="kind"' in strip and str(world.north_manager) in strip
+    assert 'data-highlight="code"' in strip and "GW-7" in strip and 'data-highlight="is_active"' in strip
