@@ -93,6 +93,17 @@ def _assign_scope_columns(instance, actor):
         instance.org_unit_id = unit_id
 
 
+_write_guards: dict[type, list] = {}
+
+
+def register_write_guard(model, guard):
+    """A rule beyond the data scope that every write of `model` must pass, whoever calls the
+    service: `guard(actor=, instance=, action=)` raises PermissionDenied or ValidationError.
+    `instance` is the stored row for change / delete / restore, the new one for add. (org: nobody
+    changes a user or a role holding more power than they do.)"""
+    _write_guards.setdefault(model, []).append(guard)
+
+
 def check_allowed(*, instance, actor, action):
     """Refuse (PermissionDenied) unless `actor` may `action` the STORED row of `instance`; for a row
     not yet stored, unless a role grants `action` (normally "add") on its type at all.
@@ -105,6 +116,7 @@ def check_allowed(*, instance, actor, action):
         if not has_perm(actor, model, action):
             raise PermissionDenied(_("You may not %(action)s %(type)s.")
                                    % {"action": action, "type": model._meta.verbose_name})
+        _run_guards(model, actor, instance, action)
         return
     # Restoring is deleting's undo: the same scope, over the rows in the recycle bin too. Deleting
     # twice is harmless, so "delete" also looks at the bin; "change" only at live rows.
@@ -112,6 +124,16 @@ def check_allowed(*, instance, actor, action):
     scope_action = "delete" if action == "restore" else action
     if not manager.visible_to(actor, scope_action).filter(pk=instance.pk).exists():
         raise PermissionDenied(_("You may not %(action)s this record.") % {"action": action})
+    _run_guards(model, actor, instance, action)
+
+
+def _run_guards(model, actor, instance, action):
+    guards = _write_guards.get(model)
+    if not guards:
+        return
+    stored = instance if instance._state.adding else model._base_manager.get(pk=instance.pk)
+    for guard in guards:
+        guard(actor=actor, instance=stored, action=action)
 
 
 def _check_still_allowed(instance, actor, action):

@@ -25,3 +25,6 @@ class OrgConfig(AppConfig):
         register_menu_item(group, _("Product lines"), "org:productline_list", ProductLine, order=830)
         register_menu_item(group, _("Roles"), "org:role_list", Role, order=840)
         from . import views  # noqa: F401  (registers the org panels)
+        from .services import register_write_guards
+
+        register_write_guards()

@@ -219,3 +219,22 @@ def employee_access_update(*, employee, password=None, was_active=True):
         employee_password_set(employee=employee, password=password)
     if was_active and not employee.is_active:
         employee_access_revoke(employee)
+
+
+def employee_write_guard(*, actor, instance, action):
+    """Every write of an employee through the generic services (pages, API, bulk edit, imports)."""
+    check_may_manage(actor, instance)
+
+
+def role_write_guard(*, actor, instance, action):
+    """Every write of a role through the generic services: edit, delete, and restore from the bin."""
+    role_check_manageable(actor, instance)
+
+
+def register_write_guards():
+    from core.services import register_write_guard
+
+    from .models import Role
+
+    register_write_guard(Employee, employee_write_guard)
+    register_write_guard(Role, role_write_guard)
