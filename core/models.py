@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
+from core.search import SearchKeyModel, fill_search_keys
+
 
 class WebsiteField(models.URLField):
     """A URL field whose form takes "www.example.cn" as https://www.example.cn (as Django 6 will)."""
@@ -32,6 +34,19 @@ class KedaoQuerySet(models.QuerySet):
         if condition is False:
             return self.none()
         return self.filter(condition)
+
+    # Bulk writes skip save(): rows that keep a search key (core.search) get it filled here.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_search_keys(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if issubclass(self.model, SearchKeyModel) and set(fields) & set(self.model.search_source_fields()):
+            objs = list(objs)
+            fill_search_keys(objs)
+            fields = [*fields, "search_key"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class KedaoManager(models.Manager.from_queryset(KedaoQuerySet)):

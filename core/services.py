@@ -43,7 +43,7 @@ def serialize_object(instance):
     exclude = set(getattr(instance, "audit_exclude", ()))
     data = {}
     for field in instance._meta.concrete_fields:
-        if field.name in exclude or field.primary_key:
+        if field.name in exclude or field.primary_key or not getattr(field, "audited", True):
             continue
         if field.is_relation:
             related_id = getattr(instance, field.attname)

@@ -9,7 +9,8 @@ from .models import Contact, Customer, DecisionRole, Industry, Level, Source
 
 
 class CustomerFilterSet(KedaoFilterSet):
-    search_fields = ("name", "short_name", "credit_code", "phone")
+    # search_key: name and short name as written, in pinyin and as initials (core.search).
+    search_fields = ("search_key", "credit_code", "phone")
     ordering_fields = ("name", "short_name", "credit_code", "updated_at", "created_at", "level", "industry",
                        "province", "city", "phone", ("owner__username", "owner"))
 
@@ -37,7 +38,7 @@ class CustomerFilterSet(KedaoFilterSet):
 
 
 class ContactFilterSet(KedaoFilterSet):
-    search_fields = ("name", "mobile", "phone", "email", "customer__name")
+    search_fields = ("search_key", "mobile", "phone", "email", "customer__search_key")
     ordering_fields = ("name", "updated_at", "created_at", ("customer__name", "customer"), "title",
                        "department", "mobile", "email", "decision_role")
 

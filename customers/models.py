@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
 from core.models import KedaoModel, ScopedModel, WebsiteField
+from core.search import SearchKeyModel
 
 from .validators import normalize_credit_code, validate_credit_code
 
@@ -42,7 +43,9 @@ class Source(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Customer(ScopedModel):
+class Customer(ScopedModel, SearchKeyModel):
+    search_text_fields = ("name", "short_name")
+
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
         PERSON = "person", _("Person")
@@ -101,8 +104,11 @@ class DecisionRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Contact(KedaoModel):
+class Contact(KedaoModel, SearchKeyModel):
     """A person at a customer. Visible to whoever may see the customer."""
+
+    search_text_fields = ("name",)
+    search_person_name = True
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="contacts")

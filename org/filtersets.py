@@ -7,7 +7,7 @@ from .models import Employee, OrgUnit, ProductLine, Role, Team
 
 
 class OrgUnitFilterSet(KedaoFilterSet):
-    search_fields = ("name", "code")
+    search_fields = ("search_key", "code")
     ordering_fields = ("path", "name", "code", "kind")
     parent = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Parent unit"))
 
@@ -17,7 +17,8 @@ class OrgUnitFilterSet(KedaoFilterSet):
 
 
 class EmployeeFilterSet(KedaoFilterSet):
-    search_fields = ("username", "first_name", "last_name", "mobile", "email", "title")
+    # search_key: the full name (杨建华), its parts, pinyin (yangjianhua) and initials (yjh).
+    search_fields = ("search_key", "username", "mobile", "email", "title")
     ordering_fields = ("username", "last_name", "date_joined")
     unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Unit"),
                                             method="in_unit_subtree")

@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import KedaoModel, KedaoQuerySet
 from core.registry import ACTION_LABELS
+from core.search import SearchKeyModel
 
 PATH_SEGMENT = 8  # digits per level: "00000001.00000004"
 
 
-class OrgUnit(KedaoModel):
+class OrgUnit(KedaoModel, SearchKeyModel):
     """A node of the organisation: company, region (大区), branch (分公司), department, team."""
+
+    search_text_fields = ("name",)
 
     class Kind(models.TextChoices):
         COMPANY = "company", _("Company")
@@ -154,8 +157,12 @@ class EmployeeManager(UserManager.from_queryset(KedaoQuerySet)):
     pass
 
 
-class Employee(AbstractUser):
+class Employee(AbstractUser, SearchKeyModel):
     """A person who logs in. Belongs to one line unit; may report to several managers."""
+
+    # Found as 杨建华, yangjianhua or yjh, not only by the separate family and given names.
+    search_text_fields = (("last_name", "first_name"),)
+    search_person_name = True
 
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,
