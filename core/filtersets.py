@@ -7,8 +7,73 @@ Sorting goes through the `ordering` filter, an allow-list: an unknown field is a
 import django_filters
 from django import forms
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from core.registry import get_object_type
+from core.widgets import AutocompleteSelect
+
+
+def related_filter(model, filter_):
+    """Every foreign-key filter is an autocomplete over the rows the user may see.
+
+    A `<select>` of every customer or employee would not load for a large company, and a number
+    box (`?customer=17`) makes people type ids. So a ModelChoiceFilter, or a NumberFilter on a
+    foreign key (declared or generated), becomes a ModelChoiceFilter with an AutocompleteSelect,
+    its choices scoped through `visible_to` (a value outside them is a 400 naming the filter).
+    """
+    if isinstance(filter_, django_filters.NumberFilter) and filter_.method is None \
+            and filter_.lookup_expr == "exact":
+        field = _model_field(model, filter_.field_name)
+        if field is None or not field.many_to_one:
+            return filter_
+        filter_ = django_filters.ModelChoiceFilter(
+            field_name=field.name, label=filter_.label, queryset=field.related_model._default_manager.all(),
+            distinct=filter_.distinct, exclude=filter_.exclude,
+        )
+    if not isinstance(filter_, django_filters.ModelChoiceFilter) or getattr(filter_.queryset, "kedao_scoped", False):
+        return filter_
+    base = filter_.queryset
+    related_model = base.model if hasattr(base, "model") else None
+    if related_model is None:
+        return filter_
+    filter_.queryset = scoped_choices(base)
+    filter_.related_model = related_model
+    return filter_
+
+
+def autocomplete_widgets(filters):
+    """Give each related filter its picker (when the filterset is built: object types register
+    after their filtersets are imported)."""
+    for filter_ in filters.values():
+        model = getattr(filter_, "related_model", None)
+        if model is None or isinstance(filter_.extra.get("widget"), AutocompleteSelect):
+            continue
+        object_type = get_object_type(model)
+        if object_type is not None:
+            filter_.extra["widget"] = AutocompleteSelect(object_type.key)
+
+
+def scoped_choices(base):
+    """The choices of a related filter as a callable of the request: what the user may view."""
+
+    def choices(request):
+        queryset = base(request) if callable(base) else base.all()
+        user = getattr(request, "user", None)
+        if user is None:
+            return queryset.none()  # no request, no user: nothing to choose from (fail closed)
+        return queryset.visible_to(user, "view") if hasattr(queryset, "visible_to") else queryset
+
+    choices.kedao_scoped = True
+    return choices
+
+
+def _model_field(model, name):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 class KedaoFilterSet(django_filters.FilterSet):
@@ -23,9 +88,16 @@ class KedaoFilterSet(django_filters.FilterSet):
     def get_filters(cls):
         # Built with the class (not per instance), so the API schema documents `ordering` too.
         filters = super().get_filters()
+        if cls._meta.model is not None:
+            for name, filter_ in list(filters.items()):
+                filters[name] = related_filter(cls._meta.model, filter_)
         pairs = [f if isinstance(f, tuple) else (f, f) for f in (cls.ordering_fields or ("id",))]
         filters["ordering"] = django_filters.OrderingFilter(fields=pairs, label=_("Sort by"))
         return filters
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete_widgets(self.filters)
 
     @classmethod
     def ordering_params(cls):
@@ -38,13 +110,9 @@ class KedaoFilterSet(django_filters.FilterSet):
         if not getattr(form, "_kedao_styled", False):
             from core.forms import style_fields
 
-            style_fields(form, small=True)
-            # "All" instead of Django's "---------" for an empty filter.
             for field in form.fields.values():
-                if getattr(field, "empty_label", None) is not None:
-                    field.empty_label = _("All")
-                elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
-                    field.choices = [("", _("All")), *field.choices[1:]]
+                prepare_filter_field(field)
+            style_fields(form, small=True)
             form._kedao_styled = True
         return form
 
@@ -69,6 +137,21 @@ class KedaoFilterSet(django_filters.FilterSet):
         if "pk" not in ordering and "-pk" not in ordering and "id" not in ordering and "-id" not in ordering:
             ordering.append("-pk")
         return ordering
+
+
+def prepare_filter_field(field):
+    """How a filter reads: "All" for "no filter" on every select (never Django's "---------"),
+    yes/no filters as All / Yes / No (not "Unknown"), dates with the browser's date picker."""
+    if isinstance(field, forms.NullBooleanField):
+        field.widget = forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
+    elif getattr(field, "empty_label", None) is not None:
+        field.empty_label = _("All")
+        # The widget was copied with the class's field and still reads the old label from it.
+        field.widget.choices = field.choices
+    elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+        field.choices = [("", _("All")), *field.choices[1:]]
+    if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
+        field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def search_condition(fields, value):

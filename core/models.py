@@ -13,6 +13,7 @@ from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
 from core.search import SearchKeyModel, fill_search_keys
+from core.validators import validate_phone
 
 
 class WebsiteField(models.URLField):
@@ -21,6 +22,23 @@ class WebsiteField(models.URLField):
     def formfield(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         return super().formfield(**kwargs)
+
+
+class PhoneField(models.CharField):
+    """A phone or mobile number: digits, spaces, +, -, parentheses and an extension ("abc" is
+    refused by forms, the API and imports alike, since all of them run the model's validation);
+    a tel: link on pages (core.tables.PhoneColumn)."""
+
+    default_validators = [validate_phone]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**kwargs)
+        field.widget.input_type = "tel"
+        return field
 
 
 class KedaoQuerySet(models.QuerySet):

@@ -5,10 +5,12 @@ import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns import library
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import OrderBy, OrderByTuple, signature
 
 from core import formatting
+from core.links import phone_link
 from core.tagging import tag_names
 
 _signatures = weakref.WeakKeyDictionary()
@@ -175,3 +177,20 @@ class DateTimeColumn(tables.Column):
 
     def value(self, value):
         return value
+
+
+@library.register
+class PhoneColumn(tables.Column):
+    """A phone number (core.models.PhoneField) as a tel: link: one tap calls it on a phone.
+    Chosen automatically for every PhoneField column, as django-tables2 does for e-mail and URLs."""
+
+    def render(self, value):
+        return phone_link(value)
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        from core.models import PhoneField
+
+        if isinstance(field, PhoneField):
+            return cls(**kwargs)
+        return None

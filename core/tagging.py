@@ -22,3 +22,25 @@ def tag_names(manager):
     if tags is None:
         tags = manager.all()
     return sorted(tag.name for tag in tags)
+
+
+# Chinese input methods type "，" "、" "；" where an English keyboard types a comma: each of them
+# separates tags, as does ";" ("大客户，重点" is two tags, not one). The full-width space is a space.
+_SEPARATORS = str.maketrans({"，": ",", "、": ",", "；": ",", ";": ",", "\u3000": " "})
+
+
+def parse_tags(tagstring):
+    """The one tag parser (settings.TAGGIT_TAGS_FROM_STRING): tag fields of forms, bulk edit
+    and the API. taggit's rules otherwise: commas separate, or spaces when there is no comma;
+    double quotes keep a tag with a separator in it."""
+    from taggit.utils import _parse_tags
+
+    if not tagstring:
+        return []
+    return _parse_tags(str(tagstring).translate(_SEPARATORS))
+
+
+def split_tag(name):
+    """One tag as sent in an API list, split at separators only (a space stays in the tag)."""
+    normalised = str(name).translate(_SEPARATORS)
+    return [part.strip() for part in normalised.split(",") if part.strip()]

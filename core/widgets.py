@@ -1,6 +1,25 @@
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+
+EMPTY_LABEL = "—"  # "nothing chosen" in forms (filters say "All")
+
+
+def picker_queryset(queryset):
+    """Rows for a picker, with what `option_label` reads from related rows in the same query."""
+    related = [name for name in getattr(queryset.model, "picker_detail_fields", ())
+               if getattr(queryset.model._meta.get_field(name), "many_to_one", False)]
+    return queryset.select_related(*related) if related else queryset
+
+
+def option_label(obj):
+    """What a picker shows for a row: its name, then the details that tell two namesakes apart
+    (a model lists them in `picker_detail_fields`: 王伟 — 北京销售一部 · 客户经理)."""
+    details = [str(value) for value in (getattr(obj, name, None) for name in getattr(obj, "picker_detail_fields", ()))
+               if value not in (None, "")]
+    return f"{obj} — {' · '.join(details)}" if details else str(obj)
 
 
 class AutocompleteSelect(forms.Select):
@@ -17,7 +36,16 @@ class AutocompleteSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["autocomplete_url"] = reverse("core:autocomplete", args=[self.object_type])
+        # As tall as the fields beside it: small in filter bars, normal in forms.
+        context["widget"]["small"] = "form-select-sm" in context["widget"]["attrs"].get("class", "")
+        # The loaded options start with the same "nothing chosen" label as the rendered select.
+        context["widget"]["search_vals"] = json.dumps({"empty": str(self.empty_label())}, ensure_ascii=False)
         return context
+
+    def empty_label(self):
+        field = getattr(self.choices, "field", None)
+        label = getattr(field, "empty_label", None)
+        return EMPTY_LABEL if label in (None, "---------") else label
 
     def optgroups(self, name, value, attrs=None):
         # Render only the selected option, not the whole queryset.
@@ -32,7 +60,7 @@ class AutocompleteSelect(forms.Select):
                     valid.append(pk_field.to_python(raw))
                 except ValidationError:
                     pass
-            for index, obj in enumerate(self.choices.queryset.filter(pk__in=valid)):
-                groups.append((None, [self.create_option(name, obj.pk, str(obj), True, index)], index))
-        groups.insert(0, (None, [self.create_option(name, "", "—", not selected, 0)], 0))
+            for index, obj in enumerate(picker_queryset(self.choices.queryset.filter(pk__in=valid))):
+                groups.append((None, [self.create_option(name, obj.pk, option_label(obj), True, index)], index))
+        groups.insert(0, (None, [self.create_option(name, "", self.empty_label(), not selected, 0)], 0))
         return groups

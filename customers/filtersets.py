@@ -42,7 +42,9 @@ class ContactFilterSet(KedaoFilterSet):
     ordering_fields = ("name", "updated_at", "created_at", ("customer__name", "customer"), "title",
                        "department", "mobile", "email", "decision_role")
 
-    customer = django_filters.NumberFilter(field_name="customer_id", label=_("Customer"))
+    # A name typed into a picker, not a customer id (a number box answered 400 to a name).
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), label=_("Customer"),
+                                                widget=AutocompleteSelect("customers.customer"))
     decision_role = django_filters.ChoiceFilter(choices=DecisionRole.choices, label=_("Role in the decision"))
 
     class Meta:

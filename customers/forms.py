@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BulkEditForm, KedaoModelForm
+from core.tagging import parse_tags
 from core.widgets import AutocompleteSelect
 from org.models import Employee
 
@@ -35,8 +36,7 @@ class CustomerBulkEditForm(BulkEditForm):
     tags = forms.CharField(label=_("Add tags"), max_length=200, help_text=_("Comma-separated."))
 
     def clean_tags(self):
-        value = self.cleaned_data.get("tags") or ""
-        return [tag.strip() for tag in value.replace("，", ",").split(",") if tag.strip()]
+        return parse_tags(self.cleaned_data.get("tags") or "")
 
 
 class ContactForm(KedaoModelForm):

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 
-from core.models import KedaoModel, ScopedModel, WebsiteField
+from core.models import KedaoModel, PhoneField, ScopedModel, WebsiteField
 from core.search import SearchKeyModel
 
 from .validators import normalize_credit_code, validate_credit_code
@@ -62,7 +62,7 @@ class Customer(ScopedModel, SearchKeyModel):
     city = models.CharField(_("city"), max_length=50, blank=True)
     district = models.CharField(_("district"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = PhoneField(_("phone"), max_length=30, blank=True)
     website = WebsiteField(_("website"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.POTENTIAL)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
@@ -109,14 +109,15 @@ class Contact(KedaoModel, SearchKeyModel):
 
     search_text_fields = ("name",)
     search_person_name = True
+    picker_detail_fields = ("customer", "title")
 
     customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="contacts")
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(_("title"), max_length=100, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    mobile = PhoneField(_("mobile"), max_length=30, blank=True)
+    phone = PhoneField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
     decision_role = models.CharField(_("role in the buying decision"), max_length=20,

@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 TAGGIT_CASE_INSENSITIVE = True
+# One tag parser for forms, bulk edit and the API: Chinese separators (，、；) split tags too.
+TAGGIT_TAGS_FROM_STRING = "core.tagging.parse_tags"
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None

@@ -163,6 +163,8 @@ class Employee(AbstractUser, SearchKeyModel):
     # Found as 杨建华, yangjianhua or yjh, not only by the separate family and given names.
     search_text_fields = (("last_name", "first_name"),)
     search_person_name = True
+    # Pickers show unit and title, so two 王伟 can be told apart.
+    picker_detail_fields = ("unit", "title")
 
     unit = models.ForeignKey(
         OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, null=True, blank=True,

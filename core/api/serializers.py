@@ -8,11 +8,18 @@ from rest_framework.settings import api_settings
 
 from core import related
 from core.services import object_save
-from core.tagging import tag_names
+from core.tagging import split_tag, tag_names
 
 
 class TagListField(serializers.ListField):
+    """Tags as a list of names; a name typed with separators ("大客户，重点") is several tags, as in
+    the forms (core.tagging)."""
+
     child = serializers.CharField(max_length=100)
+
+    def to_internal_value(self, data):
+        names = super().to_internal_value(data)
+        return list(dict.fromkeys(part for name in names for part in split_tag(name)))
 
     def to_representation(self, manager):
         # Reads the prefetched tags (core.tagging.prefetch_tags): no query per row.

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2.paginators import LazyPaginator
 
-from core import exports, formatting
+from core import exports, formatting, links
 from core.filtersets import list_count_limit
 from core.forms import ConfirmForm
 from core.models import ObjectChange
@@ -27,6 +27,12 @@ from core.services import VersionConflict, object_delete, object_save
 from org.permissions import has_perm
 
 PER_PAGE_CHOICES = (25, 50, 100, 200)
+
+
+def filled_query(query):
+    """`query` (a QueryDict) without empty parameters and without pickers' search boxes."""
+    return urlencode([(name, value) for name, values in query.lists() if not name.endswith("__search")
+                      for value in values if value != ""])
 
 
 class ObjectMixin(LoginRequiredMixin):
@@ -139,7 +145,12 @@ class ObjectListView(ObjectMixin, View):
         template = self.template_name
         if request.htmx and request.htmx.target == "object-list":
             template = "core/partials/object_list_results.html"
-        return render(request, template, context, status=200 if valid else 400)
+        response = render(request, template, context, status=200 if valid else 400)
+        if request.htmx and request.htmx.target == "object-list":
+            # The address bar keeps only the filters in use (a form sends every field, empty too).
+            query = filled_query(request.GET)
+            response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+        return response
 
     def post(self, request):
         """Save the user's column choice for this list."""
@@ -248,6 +259,9 @@ class ObjectView(ObjectMixin, View):
         text = formatting.format_field(obj, name)
         if self.hidden_related(obj, field):
             text = _("a record you cannot see")
+        elif text != formatting.EMPTY:
+            # Phone, e-mail, website and a related record one may open are links.
+            text = links.field_link(field, getattr(obj, name), self.request.user) or text
         return {"name": name, "label": formatting.field_label(field),
                 "value": None if text == formatting.EMPTY else text}
 

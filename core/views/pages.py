@@ -13,6 +13,7 @@ from core.filtersets import list_count_limit, search_condition
 from core.models import Share
 from core.registry import get_object_type, get_panel, home_slots, menu_items, object_types
 from core.services import object_restore, share_add, share_remove
+from core.widgets import option_label, picker_queryset
 from org.permissions import has_perm
 
 SEARCH_LIMIT = 10
@@ -100,9 +101,14 @@ def autocomplete(request, object_type):
     query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("__search")), "")
     query = query.strip()[:100]
     rows = object_type.model.objects.visible_to(request.user, "view")
-    if query and object_type.search_fields:
-        rows = rows.filter(search_condition(object_type.search_fields, query))
-    return render(request, "core/partials/options.html", {"rows": rows.order_by("-pk")[:20]})
+    # The filterset's search fields, also for types not listed in global search (roles, product
+    # lines): every foreign-key filter and field is a picker one can type into.
+    search_fields = tuple(object_type.filterset.search_fields) if object_type.filterset else ()
+    if query and search_fields:
+        rows = rows.filter(search_condition(search_fields, query))
+    options = [(row.pk, option_label(row)) for row in picker_queryset(rows).order_by("-pk")[:20]]
+    empty = (request.GET.get("empty") or "—")[:20]
+    return render(request, "core/partials/options.html", {"options": options, "empty": empty})
 
 
 @login_required

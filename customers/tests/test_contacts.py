@@ -59,6 +59,9 @@ class TestContact(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedSc
         ("customer", _deleted_customer),
         ("birthday", {"birthday": "1980-13-45"}),
         ("decision_role", {"decision_role": "boss"}),
+        # Phone numbers: digits, spaces, +, -, parentheses and an extension (issue 7, item 13).
+        ("mobile", {"mobile": "abc"}),
+        ("phone", {"phone": "010-abcd"}),
     ]
 
     def edit_changes(self, ctx):
@@ -78,6 +81,7 @@ class TestContact(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedSc
         ("email", {"email": "nope"}),
         ("birthday", {"birthday": "yesterday"}),
         ("decision_role", {"decision_role": "boss"}),
+        ("mobile", {"mobile": "abc"}),
     ]
 
     def api_changes(self, ctx):

@@ -90,6 +90,7 @@ class TestCustomer(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedS
         ("level", {"level": "vip"}),
         ("website", {"website": "not a web site"}),
         ("owner", {"owner": "99999999"}),
+        ("phone", {"phone": "abc"}),
     ]
 
     def edit_changes(self, ctx):
@@ -116,6 +117,7 @@ class TestCustomer(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedS
         ("tags", {"tags": "not-a-list"}),
         ("owner", {"owner": 99999999}),
         ("website", {"website": 42}),
+        ("phone", {"phone": "call me"}),
     ]
 
     def api_changes(self, ctx):
