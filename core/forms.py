@@ -18,6 +18,17 @@ def style_fields(form, small=False):
         widget.attrs.setdefault("class", css)
 
 
+def dash_empty_choices(form):
+    """"—" rather than Django's "---------" for "not chosen", on every select of a form."""
+    for field in form.fields.values():
+        if getattr(field, "empty_label", None) is not None:
+            field.empty_label = "—"
+            if hasattr(field.widget, "choices"):
+                field.widget.choices = field.choices  # the widget still reads the class's label
+        elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0] == ("", "---------"):
+            field.choices = [("", "—"), *field.choices[1:]]
+
+
 class KedaoModelForm(related.RestrictedFormMixin, forms.ModelForm):
     """A ModelForm that carries the version it was loaded at (optimistic locking) and offers and
     accepts in its related fields only what the user may see (core.related)."""
@@ -29,12 +40,7 @@ class KedaoModelForm(related.RestrictedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
-        for field in self.fields.values():
-            # "—" rather than Django's "---------" for "not chosen".
-            if getattr(field, "empty_label", None) is not None:
-                field.empty_label = "—"
-            elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0] == ("", "---------"):
-                field.choices = [("", "—"), *field.choices[1:]]
+        dash_empty_choices(self)
         style_fields(self)
 
 
@@ -52,6 +58,7 @@ class BulkEditForm(related.RestrictedFormMixin, forms.Form):
         for name, field in self.fields.items():
             if name != "pk":
                 field.required = False
+        dash_empty_choices(self)
         style_fields(self)
 
     def changed_values(self):

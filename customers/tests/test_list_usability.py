@@ -145,6 +145,9 @@ def test_filters_say_all_never_dashes_and_yes_no_filters_are_all_yes_no(admin, r
     for url in ("/customers/", "/contacts/", "/org/employees/", "/org/units/", "/org/teams/"):
         page = admin.get(url).content.decode()
         assert "---------" not in page, url
+    for url in ("/customers/add/", "/contacts/add/", "/org/employees/add/", "/org/teams/add/"):
+        form = admin.get(url).content.decode()
+        assert "---------" not in form and "<option value=\"\" selected>—</option>" in form, url
     page = admin.get("/org/employees/").content.decode()
     select = re.search(r'<select name="is_active".*?</select>', page, re.S).group(0)
     assert re.findall(r"<option[^>]*>([^<]*)</option>", select) == ["全部", "是", "否"]
