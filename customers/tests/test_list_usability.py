@@ -222,3 +222,9 @@ def test_phone_letters_are_refused_by_the_field(seller, rows):
         "version": Contact.objects.get(pk=rows["contact"].pk).version})
     assert response.status_code in (200, 400)
     assert Contact.objects.get(pk=rows["contact"].pk).mobile == "138 0013 8000"
+
+
+def test_customer_pages_contacts_panel_links_phone_and_e_mail(seller, rows):
+    page = seller.get(f"/customers/{rows['mine'].pk}/").content.decode()
+    assert '<a href="tel:13800138000">138 0013 8000</a>' in page
+    assert '<a href="mailto:yang@huaxin.example.cn">yang@huaxin.example.cn</a>' in page
