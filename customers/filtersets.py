@@ -9,8 +9,9 @@ from .models import Contact, Customer, DecisionRole, Industry, Level, Source
 
 
 class CustomerFilterSet(KedaoFilterSet):
-    # search_key: name and short name as written, in pinyin and as initials (core.search).
-    search_fields = ("search_key", "credit_code", "phone")
+    # search_key: name and short name as written, in pinyin and as initials, credit code, phone
+    # (core.search; Customer.search_text_fields).
+    search_fields = ("search_key",)
     ordering_fields = ("name", "short_name", "credit_code", "updated_at", "created_at", "level", "industry",
                        "province", "city", "phone", ("owner__username", "owner"))
 

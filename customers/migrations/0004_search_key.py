@@ -7,7 +7,7 @@ from django.db import migrations
 
 def fill_keys(apps, schema_editor):
     # Existing customers and contacts become findable by pinyin and initials.
-    backfill_search_keys(apps.get_model("customers", "Customer"), ("name", "short_name"))
+    backfill_search_keys(apps.get_model("customers", "Customer"), ("name", "short_name", "credit_code", "phone"))
     backfill_search_keys(apps.get_model("customers", "Contact"), ("name",), person=True)
 
 

@@ -37,3 +37,11 @@ def test_contacts_by_name_pinyin_or_their_customers_initials(client, world, rows
 def test_search_stays_inside_the_users_scope(client, world, rows):
     client.force_login(world.south_seller)
     assert "重庆华信" not in client.get("/search/", {"q": "cqhx"}).content.decode()
+
+
+def test_customers_are_still_found_by_credit_code_and_phone(client, world):
+    customer = CustomerFactory(owner=world.seller1, name="深圳测试有限公司", phone="0755-8888 6666")
+    client.force_login(world.seller1)
+    for query in (customer.credit_code.lower(), customer.credit_code[2:10], "0755-8888", "07558888"):
+        page = client.get("/customers/", {"q": query}).content.decode()
+        assert f"/customers/{customer.pk}/" in page, query
