@@ -21,6 +21,8 @@ On PostgreSQL the column carries a trigram index (pg_trgm, when the extension ca
 which serves `LIKE '%…%'`; elsewhere the portable fallback is a scan, as for every other field.
 """
 
+import re
+
 from django.db import models
 from django.db.models.lookups import Contains
 from pypinyin import lazy_pinyin
@@ -77,12 +79,19 @@ def search_key_for(texts, person=False):
         if not text:
             continue
         tokens.append(normalize(text))
+        if _PHONE_LIKE.match(text):
+            # Phone numbers are typed with or without their separators: 0755-8888 6666, 075588886666.
+            tokens.append(_PHONE_SEPARATORS.sub("", text))
         if _has_han(text):
             for syllables in _syllables(text, person=person):
                 tokens.append(normalize("".join(syllables)))
                 tokens.append(normalize("".join(s[:1] for s in syllables if s.strip())))
     unique = list(dict.fromkeys(token for token in tokens if token))
     return " ".join(unique)[:MAX_KEY_LENGTH]
+
+
+_PHONE_LIKE = re.compile(r"^[\d\s()+\-.]*\d[\s()+\-.]+\d[\d\s()+\-.]*$")
+_PHONE_SEPARATORS = re.compile(r"[\s()+\-.]")
 
 
 def _has_han(text):
