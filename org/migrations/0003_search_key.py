@@ -14,7 +14,7 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0001_initial'),
+        ('org', '0002_employee_password_changed_at'),
     ]
 
     operations = [
