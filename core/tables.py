@@ -187,6 +187,9 @@ class PhoneColumn(tables.Column):
     def render(self, value):
         return phone_link(value)
 
+    def value(self, value):
+        return value  # exports: the number as typed, not the link
+
     @classmethod
     def from_field(cls, field, **kwargs):
         from core.models import PhoneField

@@ -228,3 +228,8 @@ def test_customer_pages_contacts_panel_links_phone_and_e_mail(seller, rows):
     page = seller.get(f"/customers/{rows['mine'].pk}/").content.decode()
     assert '<a href="tel:13800138000">138 0013 8000</a>' in page
     assert '<a href="mailto:yang@huaxin.example.cn">yang@huaxin.example.cn</a>' in page
+
+
+def test_exports_keep_the_phone_number_as_typed(seller, rows):
+    csv = seller.get("/contacts/", {"export": "csv"}).content.decode("utf-8-sig")
+    assert "138 0013 8000" in csv and "tel:" not in csv
