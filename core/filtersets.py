@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import related
 from core.registry import get_object_type
 from core.widgets import AutocompleteSelect
 
@@ -56,14 +57,15 @@ def autocomplete_widgets(filters):
 
 
 def scoped_choices(base):
-    """The choices of a related filter as a callable of the request: what the user may view."""
+    """The choices of a related filter as a callable of the request: what the user may view
+    (core.related, as for the related fields of forms and serializers)."""
 
     def choices(request):
         queryset = base(request) if callable(base) else base.all()
         user = getattr(request, "user", None)
         if user is None:
             return queryset.none()  # no request, no user: nothing to choose from (fail closed)
-        return queryset.visible_to(user, "view") if hasattr(queryset, "visible_to") else queryset
+        return related.related_queryset(queryset, user, "view")
 
     choices.kedao_scoped = True
     return choices
