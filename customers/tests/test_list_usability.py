@@ -233,3 +233,23 @@ def test_customer_pages_contacts_panel_links_phone_and_e_mail(seller, rows):
 def test_exports_keep_the_phone_number_as_typed(seller, rows):
     csv = b"".join(seller.get("/contacts/", {"export": "csv"}).streaming_content).decode("utf-8-sig")
     assert "138 0013 8000" in csv and "tel:" not in csv
+
+
+def test_a_number_filter_on_a_foreign_key_becomes_a_scoped_picker(rf, world, rows):
+    from core.filtersets import KedaoFilterSet
+
+    class NumberBoxFilterSet(KedaoFilterSet):
+        customer = django_filters.NumberFilter(field_name="customer_id")
+
+        class Meta:
+            model = Contact
+            fields = ["customer"]
+
+    request = rf.get("/")
+    request.user = world.seller1
+    filterset = NumberBoxFilterSet({"customer": str(rows["mine"].pk)}, queryset=Contact.objects.all(),
+                                   request=request)
+    assert isinstance(filterset.form.fields["customer"].widget, AutocompleteSelect)
+    assert list(filterset.qs) == [rows["contact"]]
+    hidden = NumberBoxFilterSet({"customer": str(rows["hidden"].pk)}, queryset=Contact.objects.all(), request=request)
+    assert not hidden.is_valid() and "customer" in hidden.errors
