@@ -7,8 +7,9 @@ model that mixes in `SearchKeyModel` keeps one denormalised, lowercase `search_k
 
     "杨建华 yangjianhua yjh"
 
-filled on every save (and by `bulk_create`), from the texts the model declares in
-`search_text_fields`. The FilterSet lists `search_key` in its `search_fields` like any other field,
+filled on every save (and by `bulk_create` / `bulk_update`), from the texts the model declares in
+`search_text_fields`. A `QuerySet.update()` of those texts bypasses both: call
+`fill_search_keys()` and save the key with the rows. The FilterSet lists `search_key` in its `search_fields` like any other field,
 so the one search definition (core.filtersets.search_condition) serves the list `q`, the API `?q=`,
 global search and autocomplete. The query is normalised the way the key is (lowercase, no spaces),
 so "杨 建华", "Yang Jianhua" and "YJH" all match, and a query never spans two tokens.
@@ -117,6 +118,8 @@ class SearchKeyContains(Contains):
     lookup_name = "icontains"
 
     def get_prep_lookup(self):
+        if hasattr(self.rhs, "resolve_expression"):
+            return super().get_prep_lookup()
         return normalize(self.rhs)
 
     def as_sql(self, compiler, connection):
