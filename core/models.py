@@ -1,10 +1,8 @@
 """The base every Kedao object stands on: audit columns, optimistic locking, soft delete, scope.
 
-Visibility is decided in one place, `ScopedQuerySet.visible_to()`, which asks
-`org.permissions` for a single filter. Nothing else in request code decides who sees a row.
+Visibility is decided in one place, `KedaoQuerySet.visible_to()`, which asks the registered
+permission provider (org.permissions, see core/permissions.py) for a single filter. Nothing else in request code decides who sees a row.
 """
-
-import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -44,7 +42,7 @@ class PhoneField(models.CharField):
 class KedaoQuerySet(models.QuerySet):
     def visible_to(self, user, action="view"):
         """The rows `user` may act on with `action`; the only visibility decision in Kedao."""
-        from org.permissions import scope_filter
+        from core.permissions import scope_filter
 
         condition = scope_filter(user, self.model, action)
         if condition is None:
@@ -253,7 +251,3 @@ class Share(models.Model):
 
     def __str__(self):
         return str(self.employee or self.team)
-
-
-def new_request_id():
-    return uuid.uuid4()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import formatting
 from core.models import Share
 from core.registry import get_object_type, register_panel
-from core.views.generic import changelog_rows
+from core.selectors import changelog_rows
 
 
 def history_panel(request, obj):

@@ -4,7 +4,10 @@
 - panels: sections an app adds to another object's detail page;
 - actions: buttons an app adds to another object's record header;
 - home slots: "needs my attention today" cards on each user's home page;
-- menu: navigation entries.
+- menu: navigation entries;
+- demo builders: each app's part of `manage.py demo_data`;
+- notification events and reports: slots the notifications and reports apps will read;
+- the permission provider: org hands core its scope decision (core imports no app).
 Apps register in their AppConfig.ready().
 """
 
@@ -13,10 +16,12 @@ from dataclasses import dataclass, field
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-ACTIONS = ("view", "add", "change", "delete", "export", "approve")
+# The one list of actions a role may grant; workflow actions (approve…) join it with the first
+# workflow that checks them.
+ACTIONS = ("view", "add", "change", "delete", "export")
 ACTION_LABELS = {
     "view": _("view"), "add": _("add"), "change": _("change"), "delete": _("delete"),
-    "export": _("export"), "approve": _("approve"),
+    "export": _("export"),
 }
 
 
@@ -28,7 +33,7 @@ class ObjectType:
     # Listed in global search and searchable in autocomplete.
     searchable: bool = False
     # Actions a role may be granted on this type, in the role matrix.
-    actions: tuple = ACTIONS[:5]
+    actions: tuple = ACTIONS
     url_namespace: str = ""
     # Key fields shown in the record header's highlights strip (an ObjectView's own `highlights`
     # wins); names of model fields or of attributes/methods of the object.
@@ -197,3 +202,116 @@ def register_menu_item(group, label, url_name, model=None, order=100):
 
 def menu_items():
     return sorted(_menu, key=lambda item: item.order)
+
+
+@dataclass
+class DemoContext:
+    """What `demo_data` hands each app's demo builder."""
+
+    rng: object  # random.Random, seeded: the same demo every time
+    stdout: object
+    units: dict = field(default_factory=dict)  # code -> OrgUnit
+    people: dict = field(default_factory=dict)  # username -> Employee
+    product_lines: dict = field(default_factory=dict)  # code -> ProductLine
+    options: dict = field(default_factory=dict)  # the command's options: seed, customers…
+    # Fake-data helpers (names, phones, places, history; demo.generators), handed over so that
+    # apps need not import the demo app.
+    gen: object = None
+    # What one builder leaves for the later ones (e.g. org's "company" spec: sellers by branch).
+    shared: dict = field(default_factory=dict)
+    # label -> (created now, total), printed by the command.
+    created: dict = field(default_factory=dict)
+
+
+@dataclass
+class DemoBuilder:
+    name: str
+    build: callable  # build(context: DemoContext) -> None; must be idempotent
+    order: int = 100
+
+
+_demo_builders: dict[str, DemoBuilder] = {}
+
+
+def register_demo_builder(name, builder, order=100):
+    _demo_builders[name] = DemoBuilder(name=name, build=builder, order=order)
+
+
+def demo_builders():
+    return sorted(_demo_builders.values(), key=lambda b: b.order)
+
+
+@dataclass
+class NotificationEvent:
+    """Something that happened which a user may be told about (in-app, e-mail, webhook)."""
+
+    key: str
+    label: str
+    model: type = None
+    description: str = ""
+
+
+_notification_events: dict[str, NotificationEvent] = {}
+
+
+def register_notification_event(key, label, model=None, description=""):
+    _notification_events[key] = NotificationEvent(key=key, label=label, model=model, description=description)
+
+
+def notification_events():
+    return sorted(_notification_events.values(), key=lambda e: e.key)
+
+
+def get_notification_event(key):
+    return _notification_events.get(key)
+
+
+@dataclass
+class Report:
+    """A report: `selector(user, **params)` returns its rows, already limited by `visible_to`."""
+
+    key: str
+    label: str
+    selector: callable
+    model: type = None  # shown to users granted "view" on it
+    description: str = ""
+    order: int = 100
+
+
+_reports: dict[str, Report] = {}
+
+
+def register_report(key, label, selector, model=None, description="", order=100):
+    _reports[key] = Report(key=key, label=label, selector=selector, model=model, description=description,
+                           order=order)
+
+
+def reports():
+    return sorted(_reports.values(), key=lambda r: r.order)
+
+
+def get_report(key):
+    return _reports.get(key)
+
+
+class PermissionProvider:
+    """The scope decision core asks for; org registers the real one in its ready()."""
+
+    def scope_filter(self, user, model, action):
+        raise NotImplementedError("No permission provider registered (is the org app installed?)")
+
+    def has_perm(self, user, model, action):
+        raise NotImplementedError("No permission provider registered (is the org app installed?)")
+
+
+_permission_provider = PermissionProvider()
+
+
+def set_permission_provider(provider):
+    """`provider` has scope_filter(user, model, action) and has_perm(user, model, action)."""
+    global _permission_provider
+    _permission_provider = provider
+
+
+def permission_provider():
+    return _permission_provider

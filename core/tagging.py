@@ -44,3 +44,10 @@ def split_tag(name):
     """One tag as sent in an API list, split at separators only (a space stays in the tag)."""
     normalised = str(name).translate(_SEPARATORS)
     return [part.strip() for part in normalised.split(",") if part.strip()]
+
+
+def is_tag_field(field):
+    """A taggit field, whatever it is called: edited as names, and a bulk edit adds to it."""
+    from taggit.managers import TaggableManager
+
+    return isinstance(field, TaggableManager)

@@ -7,9 +7,15 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from core.registry import register_menu_item, register_object_type
+        from core.registry import (
+            register_demo_builder,
+            register_menu_item,
+            register_notification_event,
+            register_object_type,
+            register_report,
+        )
 
-        from . import panels
+        from . import demo, panels, selectors
         from .filtersets import ContactFilterSet, CustomerFilterSet
         from .models import Contact, Customer
 
@@ -18,3 +24,9 @@ class CustomersConfig(AppConfig):
         register_menu_item(_("Customers"), _("Customers"), "customers:customer_list", Customer, order=10)
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
         panels.register()
+        register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
+        register_notification_event(
+            "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,
+            description=_("A customer was handed over to another owner; the new owner is told."))
+        register_report("customers.by_level", _("Customers by level"), selectors.customers_by_level,
+                        model=Customer, description=_("How many customers you can see at each level."))

@@ -12,6 +12,7 @@ from pypinyin import lazy_pinyin
 
 from customers.models import DecisionRole, Industry, Level, Source
 from customers.validators import CHARSET, credit_code_check_char
+from demo.builders import manual_timestamps  # noqa: F401  (builders get it as context.gen.manual_timestamps)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,17 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from core.registry import register_menu_item, register_object_type
+        from core.registry import (
+            register_demo_builder,
+            register_menu_item,
+            register_object_type,
+            set_permission_provider,
+        )
 
+        from . import demo, panels, permissions
         from . import filtersets as f
         from .models import Employee, OrgUnit, ProductLine, Role, Team
+        from .services import register_write_guards
 
         register_object_type(OrgUnit, filterset=f.OrgUnitFilterSet, searchable=True)
         register_object_type(Employee, filterset=f.EmployeeFilterSet, searchable=True)
@@ -24,7 +31,8 @@ class OrgConfig(AppConfig):
         register_menu_item(group, _("Teams"), "org:team_list", Team, order=820)
         register_menu_item(group, _("Product lines"), "org:productline_list", ProductLine, order=830)
         register_menu_item(group, _("Roles"), "org:role_list", Role, order=840)
-        from . import views  # noqa: F401  (registers the org panels)
-        from .services import register_write_guards
-
+        panels.register()
+        register_demo_builder("org", demo.build, order=10)
+        # core asks org for the scope decision through this hook, so core imports no app.
+        set_permission_provider(permissions)
         register_write_guards()

@@ -79,10 +79,6 @@ class OrgUnit(KedaoModel, SearchKeyModel):
     def subtree(self):
         return OrgUnit.objects.filter(models.Q(pk=self.pk) | models.Q(path__startswith=self.path + "."))
 
-    def ancestors(self):
-        ids = [int(segment) for segment in self.path.split(".")[:-1]]
-        return OrgUnit.objects.filter(pk__in=ids).order_by("depth")
-
 
 class ProductLine(KedaoModel):
     name = models.CharField(_("name"), max_length=100, unique=True)

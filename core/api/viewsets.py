@@ -7,8 +7,8 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
+from core.permissions import has_perm
 from core.services import VersionConflict, object_delete
-from org.permissions import has_perm
 
 
 class PreconditionRequired(APIException):

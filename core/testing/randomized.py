@@ -9,12 +9,12 @@ import random
 from django.contrib.contenttypes.models import ContentType
 
 from core.models import Share
+from core.registry import ACTIONS
 from org.models import Employee, OrgUnit, Role, RolePermission, Scope, Team
 
 from .base import ObjectTestCase
 from .expectations import OrgFacts
 
-ACTIONS = ("view", "add", "change", "delete", "export")
 SCOPES = [choice for choice, _label in Scope.choices]
 
 

@@ -143,7 +143,7 @@ def test_history_time_is_local_without_seconds(admin_client, world):
 
 
 def product_line_change_time(product_line):
-    from core.views.generic import changelog_rows
+    from core.selectors import changelog_rows
 
     return changelog_rows(product_line)[0].time
 

@@ -6,7 +6,6 @@ docs/development/adding-an-object.md); visibility always comes from `visible_to(
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage
 from django.db import transaction
@@ -21,10 +20,10 @@ from django_tables2.paginators import LazyPaginator
 from core import exports, formatting, links
 from core.filtersets import list_count_limit
 from core.forms import ConfirmForm
-from core.models import ObjectChange
+from core.permissions import has_perm
 from core.registry import EAGER_PANELS, actions_for, get_object_type, panels_for
 from core.services import VersionConflict, object_delete, object_save
-from org.permissions import has_perm
+from core.tagging import is_tag_field
 
 PER_PAGE_CHOICES = (25, 50, 100, 200)
 
@@ -355,8 +354,8 @@ class ObjectEditView(ObjectMixin, View):
                 model_field = conflict._meta.get_field(name)
                 value = getattr(conflict, f"get_{name}_display")() if getattr(model_field, "choices", None) \
                     else getattr(conflict, name)
-                if name == "tags":
-                    value = ", ".join(conflict.tags.names())
+                if is_tag_field(model_field):
+                    value = ", ".join(getattr(conflict, name).names())
                 elif model_field.many_to_many:
                     value = ", ".join(str(item) for item in getattr(conflict, name).all())
                 current.append({"label": field.label, "value": value})
@@ -398,16 +397,18 @@ class BulkEditView(ObjectMixin, View):
         form = self.form_class(request.POST, queryset=editable, user=request.user)
         if "_apply" in request.POST and form.is_valid():
             changes = form.changed_values()
+            # Tags given in a bulk edit are added to each record's own, not replacing them.
+            tag_names = {f.name for f in self.model._meta.get_fields() if is_tag_field(f)} & set(changes)
+            added = {name: changes[name] for name in tag_names if changes[name]}
             try:
                 with transaction.atomic():
                     for obj in form.cleaned_data["pk"]:
                         for name, value in changes.items():
-                            if name == "tags":
-                                continue
-                            setattr(obj, name, value)
-                        tags = changes.get("tags")
+                            if name not in tag_names:
+                                setattr(obj, name, value)
                         object_save(instance=obj, actor=request.user,
-                                    save_m2m=(lambda o=obj, t=tags: o.tags.add(*t)) if tags else None)
+                                    save_m2m=(lambda o=obj: [getattr(o, n).add(*v) for n, v in added.items()])
+                                    if added else None)
             except ValidationError as error:
                 ObjectEditView.add_errors(form, error)
             else:
@@ -447,10 +448,3 @@ class BulkDeleteView(ObjectMixin, View):
             return HttpResponseRedirect(self.safe_return_url(self.url("list")))
         context = self.base_context(objects=selected, return_url=self.safe_return_url(self.url("list")))
         return render(request, self.template_name, context)
-
-
-def changelog_rows(obj, limit=50):
-    """Audit rows of one object for its detail page, newest first."""
-    content_type = ContentType.objects.get_for_model(obj.__class__)
-    return ObjectChange.objects.filter(content_type=content_type, object_id=obj.pk).select_related("user")[:limit]
-

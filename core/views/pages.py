@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from core.filtersets import list_count_limit, search_condition
 from core.models import Share
+from core.permissions import has_perm
 from core.registry import get_object_type, get_panel, home_slots, menu_items, object_types
 from core.services import object_restore, share_add, share_remove
 from core.widgets import option_label, picker_queryset
-from org.permissions import has_perm
 
 SEARCH_LIMIT = 10
 

@@ -1,6 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
+from core.registry import ACTIONS
 from org.models import Employee, OrgUnit, ProductLine, Role, RolePermission, Team
 
 
@@ -67,5 +68,5 @@ def make_role(code, grants, name=None):
     return role
 
 
-def full_grants(keys, scope, actions=("view", "add", "change", "delete", "export")):
+def full_grants(keys, scope, actions=ACTIONS):
     return {key: dict.fromkeys(actions, scope) for key in keys}

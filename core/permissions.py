@@ -1,0 +1,18 @@
+"""Core's door to the one permission decision.
+
+The decision itself lives in org.permissions (it reads roles, the org tree and teams); org hands
+it to core in OrgConfig.ready() through `core.registry.set_permission_provider`, so core imports
+no app and the core <-> org import loop is gone. Code in core calls these two functions.
+"""
+
+from core.registry import permission_provider
+
+
+def has_perm(user, model, action):
+    """Whether any role grants `action` on `model` at all (whatever the scope)."""
+    return permission_provider().has_perm(user, model, action)
+
+
+def scope_filter(user, model, action):
+    """None = every row; False = no row; a Q = the rows matching it."""
+    return permission_provider().scope_filter(user, model, action)
