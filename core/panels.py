@@ -74,7 +74,7 @@ def _team_change(old, new):
 def team_panel(request, obj):
     if getattr(obj, "scope_kind", None) != "scoped":
         return None
-    from org.models import Team
+    team_model = Share._meta.get_field("team").related_model  # core names no app
 
     shares = Share.objects.filter(content_type=ContentType.objects.get_for_model(obj.__class__),
                                   object_id=obj.pk).select_related("employee", "team")
@@ -82,7 +82,7 @@ def team_panel(request, obj):
     can_change = obj.__class__.objects.visible_to(request.user, "change").filter(pk=obj.pk).exists()
     return render_to_string("core/panels/team.html", {
         "shares": shares, "object": obj, "object_type": object_type, "can_change": can_change,
-        "teams": Team.objects.visible_to(request.user, "view").order_by("name")[:200] if can_change else [],
+        "teams": team_model.objects.visible_to(request.user, "view").order_by("name")[:200] if can_change else [],
     }, request=request)
 
 

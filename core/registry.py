@@ -315,3 +315,22 @@ def set_permission_provider(provider):
 
 def permission_provider():
     return _permission_provider
+
+
+def _default_password_setter(*, employee, password, keep_session_key=None):
+    employee.set_password(password)
+    employee.save(update_fields=["password"])
+
+
+_password_setter = _default_password_setter
+
+
+def set_password_setter(setter):
+    """`setter(*, employee, password, keep_session_key=None)`: how a new password is set (org's
+    also revokes tokens and other sessions); core's password views call it."""
+    global _password_setter
+    _password_setter = setter
+
+
+def password_setter():
+    return _password_setter

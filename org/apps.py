@@ -11,10 +11,11 @@ class OrgConfig(AppConfig):
             register_demo_builder,
             register_menu_item,
             register_object_type,
+            set_password_setter,
             set_permission_provider,
         )
 
-        from . import demo, panels, permissions
+        from . import demo, panels, permissions, services
         from . import filtersets as f
         from .models import Employee, OrgUnit, ProductLine, Role, Team
         from .services import register_write_guards
@@ -35,4 +36,5 @@ class OrgConfig(AppConfig):
         register_demo_builder("org", demo.build, order=10)
         # core asks org for the scope decision through this hook, so core imports no app.
         set_permission_provider(permissions)
+        set_password_setter(services.employee_password_set)
         register_write_guards()

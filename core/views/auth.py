@@ -15,6 +15,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from core.forms import style_fields
+from core.registry import password_setter
 
 
 def lockout_response(request, credentials, *args, **kwargs):
@@ -30,12 +31,10 @@ def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     style_fields(form)
     if request.method == "POST" and form.is_valid():
-        from org.services import employee_password_set
-
         # Revokes the API tokens and every other session; this one stays logged in.
         user = request.user
-        employee_password_set(employee=user, password=form.cleaned_data["new_password1"],
-                              keep_session_key=request.session.session_key)
+        password_setter()(employee=user, password=form.cleaned_data["new_password1"],
+                          keep_session_key=request.session.session_key)
         update_session_auth_hash(request, user)
         messages.success(request, _("Your password was changed."))
         return redirect("home")
@@ -58,9 +57,7 @@ class StyledSetPasswordForm(SetPasswordForm):
         style_fields(self)
 
     def save(self, commit=True):
-        from org.services import employee_password_set
-
-        employee_password_set(employee=self.user, password=self.cleaned_data["new_password1"])
+        password_setter()(employee=self.user, password=self.cleaned_data["new_password1"])
         return self.user
 
 

@@ -151,7 +151,8 @@ def restore(request, object_type, pk):
 @require_POST
 def share_manage(request, object_type, pk):
     """Add or remove a member of a record's team (account team)."""
-    from org.models import Employee, Team
+    # The grantee models as the Share row declares them (core names no app).
+    Employee, Team = (Share._meta.get_field(name).related_model for name in ("employee", "team"))
 
     object_type = get_object_type(object_type)
     if object_type is None:
