@@ -7,6 +7,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.response import Response
 
+from core.api.schema import KedaoAutoSchema
 from core.permissions import has_perm
 from core.services import VersionConflict, object_delete
 
@@ -33,6 +34,8 @@ class KedaoModelViewSet(viewsets.ModelViewSet):
     """
 
     queryset = None
+    # The OpenAPI schema: filters, ordering, examples and error answers from the declarations.
+    schema = KedaoAutoSchema()
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     @property
