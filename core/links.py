@@ -24,7 +24,7 @@ def phone_link(number):
 def field_link(field, value, user):
     """`value` of model field `field` as a link (safe HTML), or None when it is not one."""
     from core.models import PhoneField
-    from org.permissions import has_perm
+    from core.permissions import has_perm
 
     if value is None or value == "":
         return None
