@@ -13,10 +13,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.permissions import has_perm
-
 from .context import current_request_id
 from .models import ObjectChange, Share
+from .permissions import has_perm
 
 
 class VersionConflict(Exception):

@@ -100,9 +100,9 @@ class KedaoModelSerializer(serializers.ModelSerializer):
 
     def _save(self, instance, validated_data, expected_version=None):
         sent = list(validated_data)
-        tags = validated_data.pop("tags", None)
         related = self.pop_related(validated_data)
         m2m = {}
+        # Many-to-many fields, tags included (a TaggableManager's set() takes the names).
         for field in instance._meta.many_to_many:
             if field.name in validated_data:
                 m2m[field.name] = validated_data.pop(field.name)
@@ -112,8 +112,6 @@ class KedaoModelSerializer(serializers.ModelSerializer):
         def save_m2m():
             for name, value in m2m.items():
                 getattr(instance, name).set(value)
-            if tags is not None:
-                instance.tags.set(tags)
             self.save_related(instance, related)
 
         fields = None
