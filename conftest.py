@@ -6,6 +6,18 @@ import pytest
 SKIP_BROWSER = bool(os.environ.get("KEDAO_SKIP_BROWSER"))
 
 
+def pytest_addoption(parser):
+    parser.addoption("--badinput-full", action="store_true",
+                     help="send the whole hostile-input corpus to every field (core/testing/badinput.py); "
+                          "the same as KEDAO_BADINPUT_FULL=1")
+
+
+def pytest_configure(config):
+    if config.getoption("--badinput-full"):
+        # An environment variable, so that xdist workers see it too.
+        os.environ["KEDAO_BADINPUT_FULL"] = "1"
+
+
 def pytest_collection_modifyitems(config, items):
     if not SKIP_BROWSER:
         return

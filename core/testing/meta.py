@@ -44,9 +44,9 @@ def suites_needed(object_type):
     model = object_type.model
     needed = {"scope"}
     if _exists(f"{object_type.url_namespace or model._meta.app_label}:{model._meta.model_name}_list"):
-        needed |= {"pages", "queries"}
+        needed |= {"pages", "queries", "badinput"}
     if _exists(f"{model._meta.app_label}-api:{model._meta.model_name}-list"):
-        needed |= {"api", "queries"}
+        needed |= {"api", "queries", "badinput"}
     if getattr(model, "scope_kind", "global") in ("scoped", "parent"):
         needed.add("random-scope")
     return needed

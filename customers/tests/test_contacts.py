@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from core.testing.api import APITests
+from core.testing.badinput import BadInputTests
 from core.testing.expectations import FollowsParent, OwnedRecords
 from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
@@ -13,7 +14,7 @@ from customers.tests.factories import ContactFactory, CustomerFactory
 from customers.tests.test_customers import build_customer_scope_rows
 
 
-class TestContact(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedScopeTests):
+class TestContact(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests, RandomizedScopeTests):
     model = Contact
     rule = FollowsParent("customer", OwnedRecords())
     actor = "ceo"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.models import Share
 from core.testing.api import APITests
+from core.testing.badinput import BadInputTests
 from core.testing.expectations import OwnedRecords
 from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
@@ -53,7 +54,7 @@ def build_customer_scope_rows(ctx):
     return rows
 
 
-class TestCustomer(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedScopeTests):
+class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests, RandomizedScopeTests):
     model = Customer
     rule = OwnedRecords()
     actor = "ceo"

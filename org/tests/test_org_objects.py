@@ -11,6 +11,7 @@ from django.urls import reverse
 from core.models import ObjectChange
 from core.services import log_change
 from core.testing.api import APITests
+from core.testing.badinput import BadInputTests
 from core.testing.expectations import Granted
 from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
@@ -22,7 +23,7 @@ GLOBAL_USERS = ("admin", "org_viewer", "ceo", "nobody")
 STRONG_PASSWORD = "Kd-7!quartz-Harbour"
 
 
-class OrgObjectTests(PageTests, APITests, ScopeTests, QueryCountTests):
+class OrgObjectTests(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests):
     rule = Granted()
     actor = "admin"
     view_only_user = "org_viewer"
