@@ -100,6 +100,9 @@ class KedaoFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         autocomplete_widgets(self.filters)
+        for flt in self.filters.values():
+            if isinstance(flt, django_filters.NumberFilter):
+                bound_number_filter(flt, self._meta.model)
 
     @classmethod
     def ordering_params(cls):
@@ -110,8 +113,9 @@ class KedaoFilterSet(django_filters.FilterSet):
     def form(self):
         form = super().form
         if not getattr(form, "_kedao_styled", False):
-            from core.forms import style_fields
+            from core.forms import bound_input, style_fields
 
+            bound_input(form)
             for field in form.fields.values():
                 prepare_filter_field(field)
             style_fields(form, small=True)
@@ -164,6 +168,24 @@ def search_condition(fields, value):
         exact = field.endswith("__iexact") or field.endswith("__exact")
         condition |= Q(**{field: value}) if exact else Q(**{f"{field}__icontains": value})
     return condition
+
+
+def bound_number_filter(flt, model):
+    """A number filter on an integer column (an id such as ?customer=) takes only whole numbers the
+    column can hold: "99999999999999999999" was an OverflowError on SQLite and "12.5" matched 12."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from core import limits
+
+    try:
+        field = model._meta.get_field(flt.field_name.split("__")[0])
+    except FieldDoesNotExist:
+        return
+    if flt.field_name.count("__") or flt.lookup_expr not in ("exact", "gt", "gte", "lt", "lte"):
+        return
+    bounds = limits.id_range(field)
+    if bounds is not None:
+        flt.extra.update(min_value=bounds[0], max_value=bounds[1], decimal_places=0)
 
 
 def list_count_limit():

@@ -1,7 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
-from core import related
+from core import limits, related
+from core.text import clean_text
 
 
 def style_fields(form, small=False):
@@ -29,6 +32,82 @@ def dash_empty_choices(form):
             field.choices = [("", "—"), *field.choices[1:]]
 
 
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A related row named by a plain id within its column's range: "99999999999999999999" (an
+    OverflowError on SQLite), "12.5" or "１２" are an invalid choice, not a 500 or row 12."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not self.to_field_name and limits.parse_id(_raw(value), self.queryset.model._meta.pk) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Related rows named by plain ids, at most `max_items` of them (KEDAO["MAX_RELATED_ITEMS"]):
+    every id is looked up, so 20,000 of them held the database for a minute."""
+
+    max_items = None
+
+    def clean(self, value):
+        limit = self.max_items or limits.max_related_items()
+        if isinstance(value, list | tuple) and len(value) > limit:
+            raise ValidationError(too_many_message(limit), code="too_many")
+        return super().clean(value)
+
+    def _check_values(self, value):
+        if not self.to_field_name:
+            for raw in value:
+                if limits.parse_id(_raw(raw), self.queryset.model._meta.pk) is None:
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": str(raw)[:30]})
+        return super()._check_values(value)
+
+
+def _raw(value):
+    # A model instance (an initial value) names itself by its primary key.
+    return value.pk if hasattr(value, "_meta") else value
+
+
+def too_many_message(limit):
+    return ngettext_lazy("Choose at most %(limit)d item.", "Choose at most %(limit)d items.", limit) % {
+        "limit": limit}
+
+
+def bound_input(form):
+    """Every related field of `form` takes only plain ids within range, and at most the list limit;
+    every text field is cleaned of invisible characters (core.text) before it is validated.
+    Called by each Kedao form, so a new object type inherits it."""
+    for field in form.fields.values():
+        if type(field) is forms.ModelChoiceField:
+            field.__class__ = BoundedModelChoiceField
+        elif type(field) is forms.ModelMultipleChoiceField:
+            field.__class__ = BoundedModelMultipleChoiceField
+    if not form.is_bound:
+        return
+    data = form.data.copy()
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+            continue
+        key = form.add_prefix(name)
+        if key in data:
+            multiline = isinstance(field.widget, forms.Textarea)
+            if hasattr(data, "setlist"):
+                data.setlist(key, [clean_text(value, multiline) for value in data.getlist(key)])
+            else:
+                data[key] = clean_text(data[key], multiline)
+    form.data = data
+
+
+def check_list_sizes(form):
+    """A cleaned list (tags) longer than the limit is an error on its field."""
+    limit = limits.max_related_items()
+    for name, value in list(form.cleaned_data.items()):
+        if name != "pk" and isinstance(value, list) and len(value) > limit:
+            form.add_error(name, too_many_message(limit))
+
+
 class KedaoModelForm(related.RestrictedFormMixin, forms.ModelForm):
     """A ModelForm that carries the version it was loaded at (optimistic locking) and offers and
     accepts in its related fields only what the user may see (core.related)."""
@@ -41,7 +120,13 @@ class KedaoModelForm(related.RestrictedFormMixin, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         dash_empty_choices(self)
+        bound_input(self)
         style_fields(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        check_list_sizes(self)
+        return cleaned
 
 
 class BulkEditForm(related.RestrictedFormMixin, forms.Form):
@@ -49,17 +134,24 @@ class BulkEditForm(related.RestrictedFormMixin, forms.Form):
     `pk` lists the records to edit, restricted by the caller to what the user may change."""
 
     unrestricted_fields = ("pk",)
-    pk = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+    pk = BoundedModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
 
     def __init__(self, *args, queryset=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["pk"].queryset = queryset
+        self.fields["pk"].max_items = limits.max_bulk_items()
         for name, field in self.fields.items():
             if name != "pk":
                 field.required = False
         dash_empty_choices(self)
+        bound_input(self)
         style_fields(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        check_list_sizes(self)
+        return cleaned
 
     def changed_values(self):
         return {name: value for name, value in self.cleaned_data.items()

@@ -40,11 +40,12 @@ class PhoneField(models.CharField):
 
 
 class KedaoQuerySet(models.QuerySet):
-    def visible_to(self, user, action="view"):
-        """The rows `user` may act on with `action`; the only visibility decision in Kedao."""
+    def visible_to(self, user, action="view", *, deleted_parents=False):
+        """The rows `user` may act on with `action`; the only visibility decision in Kedao.
+        `deleted_parents` (recycle bin): also rows whose parent record is in the bin."""
         from core.permissions import scope_filter
 
-        condition = scope_filter(user, self.model, action)
+        condition = scope_filter(user, self.model, action, deleted_parents=deleted_parents)
         if condition is None:
             return self
         if condition is False:

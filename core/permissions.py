@@ -13,6 +13,9 @@ def has_perm(user, model, action):
     return permission_provider().has_perm(user, model, action)
 
 
-def scope_filter(user, model, action):
-    """None = every row; False = no row; a Q = the rows matching it."""
+def scope_filter(user, model, action, deleted_parents=False):
+    """None = every row; False = no row; a Q = the rows matching it. `deleted_parents`: a child
+    also counts when its parent is in the recycle bin (the recycle bin and restore)."""
+    if deleted_parents:
+        return permission_provider().scope_filter(user, model, action, deleted_parents=True)
     return permission_provider().scope_filter(user, model, action)

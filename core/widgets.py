@@ -1,8 +1,10 @@
 import json
+from urllib.parse import urlencode
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
+
+from core import limits
 
 EMPTY_LABEL = "—"  # "nothing chosen" in forms (filters say "All")
 
@@ -29,13 +31,19 @@ class AutocompleteSelect(forms.Select):
 
     template_name = "core/widgets/autocomplete_select.html"
 
-    def __init__(self, object_type, attrs=None):
+    def __init__(self, object_type, attrs=None, action="view"):
+        """`action`: the search offers the rows the user may do this to, as the form field accepts
+        (a contact's customer is one the user may change: action="change")."""
         super().__init__(attrs)
         self.object_type = object_type
+        self.action = action
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["widget"]["autocomplete_url"] = reverse("core:autocomplete", args=[self.object_type])
+        url = reverse("core:autocomplete", args=[self.object_type])
+        if self.action != "view":
+            url = f"{url}?{urlencode({'action': self.action})}"
+        context["widget"]["autocomplete_url"] = url
         # As tall as the fields beside it: small in filter bars, normal in forms.
         context["widget"]["small"] = "form-select-sm" in context["widget"]["attrs"].get("class", "")
         # The loaded options start with the same "nothing chosen" label as the rendered select.
@@ -52,14 +60,9 @@ class AutocompleteSelect(forms.Select):
         selected = [str(v) for v in value if v not in (None, "")]
         groups = []
         if selected and hasattr(self.choices, "queryset"):
-            # A re-rendered invalid form may carry anything the browser sent ("abc"): skip it.
-            pk_field = self.choices.queryset.model._meta.pk
-            valid = []
-            for raw in selected:
-                try:
-                    valid.append(pk_field.to_python(raw))
-                except ValidationError:
-                    pass
+            # A re-rendered invalid form may carry anything the browser sent ("abc", an id too big
+            # for the column): skip it.
+            valid = limits.parse_ids(selected, self.choices.queryset.model._meta.pk)
             for index, obj in enumerate(picker_queryset(self.choices.queryset.filter(pk__in=valid))):
                 groups.append((None, [self.create_option(name, obj.pk, option_label(obj), True, index)], index))
         groups.insert(0, (None, [self.create_option(name, "", self.empty_label(), not selected, 0)], 0))

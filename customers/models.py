@@ -7,6 +7,7 @@ from taggit.managers import TaggableManager
 from core.models import KedaoModel, PhoneField, ScopedModel, WebsiteField
 from core.search import SearchKeyModel
 
+from .fields import CreditCodeField
 from .validators import normalize_credit_code, validate_credit_code
 
 
@@ -55,7 +56,7 @@ class Customer(ScopedModel, SearchKeyModel):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMPANY)
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
         help_text=_("18 characters, GB 32100; the last one is a check digit."),
     )

@@ -1,5 +1,7 @@
 """Unified social credit code (统一社会信用代码), GB 32100-2015."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,9 @@ def credit_code_check_char(first17):
 
 
 def normalize_credit_code(value):
-    return (value or "").strip().upper().replace(" ", "")
+    """What people type → the code: full-width characters as ASCII, every kind of space removed
+    (also the ideographic one), upper case."""
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
 
 
 def validate_credit_code(value):

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or CSRF check reads the body: too large → 413 (JSON under /api/).
+    "core.limits.BodySizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -217,6 +219,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    # JSON that is too deep or too large is a 400/413 (core/api/parsers.py), never a 500.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("API_LOGIN_THROTTLE", "10/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "NUM_PROXIES": int(os.environ.get("PROXY_COUNT", "0")),
@@ -299,4 +307,11 @@ KEDAO = {
     # API writes (PUT/PATCH/DELETE) must say which version they change (If-Match), or get a 428:
     # no silent lost update. On in production; a development or test run may leave it off.
     "REQUIRE_IF_MATCH": env_bool("KEDAO_REQUIRE_IF_MATCH", not (DEBUG or KEDAO_DEV)),
+    # At most this many tags or related rows (members, roles…) in one field of one request, and
+    # this many records in one bulk edit or delete (core/limits.py): more is a 400 naming the field.
+    "MAX_RELATED_ITEMS": int(os.environ.get("KEDAO_MAX_RELATED_ITEMS", "100")),
+    "MAX_BULK_ITEMS": int(os.environ.get("KEDAO_MAX_BULK_ITEMS", "500")),
 }
+# The largest request body (bytes): larger ones get a 413 before anything reads them
+# (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KEDAO_MAX_BODY_BYTES", str(2 * 1024 * 1024)))

@@ -115,7 +115,9 @@ def shared_ids(user, model, action):
     return cache[key]
 
 
-def scope_filter(user, model, action):
+def scope_filter(user, model, action, deleted_parents=False):
+    """`deleted_parents`: a child also counts when its parent is in the recycle bin (the bin lists
+    a contact deleted before its customer, and restoring it says to restore the customer first)."""
     if not has_perm(user, model, action):
         return False
     kind = getattr(model, "scope_kind", "global")
@@ -123,12 +125,13 @@ def scope_filter(user, model, action):
         field = model._meta.get_field(model.scope_parent)
         parent_model = field.related_model
         parent = scope_filter(user, parent_model, PARENT_ACTION.get(action, "change"))
-        alive = Q(**{f"{model.scope_parent}__deleted_at__isnull": True})
+        alive = Q() if deleted_parents else Q(**{f"{model.scope_parent}__deleted_at__isnull": True})
+        parents = parent_model._base_manager if deleted_parents else parent_model.objects
         if parent is None:
             return alive
         if parent is False:
             return False
-        return alive & Q(**{f"{model.scope_parent}__in": parent_model.objects.filter(parent).values("pk")})
+        return alive & Q(**{f"{model.scope_parent}__in": parents.filter(parent).values("pk")})
     if kind != "scoped":
         return None
     scopes = granted_scopes(user, model, action)

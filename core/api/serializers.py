@@ -6,9 +6,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from core import related
+from core import limits, related
+from core.api.fields import bound_fields, clean_text_data
 from core.services import object_save
 from core.tagging import split_tag, tag_names
+from core.text import clean_text
 
 
 class TagListField(serializers.ListField):
@@ -17,7 +19,14 @@ class TagListField(serializers.ListField):
 
     child = serializers.CharField(max_length=100)
 
+    def __init__(self, **kwargs):
+        # One POST with 20,000 tags held SQLite's write lock for 75 s (issue 5).
+        kwargs.setdefault("max_length", limits.max_related_items())
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data):
+        if isinstance(data, list):
+            data = [clean_text(item) if isinstance(item, str) else item for item in data]
         names = super().to_internal_value(data)
         return list(dict.fromkeys(part for name in names for part in split_tag(name)))
 
@@ -46,11 +55,16 @@ class KedaoModelSerializer(serializers.ModelSerializer):
     def get_display(self, obj) -> str:
         return str(obj)
 
+    def to_internal_value(self, data):
+        # Invisible characters out of text before its validation (core/text.py).
+        return super().to_internal_value(clean_text_data(self, data))
+
     def _actor(self):
         return self.context["request"].user
 
     def get_fields(self):
-        fields = super().get_fields()
+        # Ids within range, lists within the limit (core/api/fields.py).
+        fields = bound_fields(super().get_fields())
         request = self.context.get("request")
         user = getattr(request, "user", None)
         actions = related.related_actions(getattr(self, "Meta", None))

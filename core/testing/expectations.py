@@ -231,9 +231,12 @@ class FollowsParent(Rule):
         if not facts.scopes(user_id, model._meta.label_lower, action):
             return set()
         parent_model = model._meta.get_field(self.field).related_model
-        # The parent must be alive: a child in the bin comes back only under a live parent.
-        parents = self.parent_rule.visible_ids(facts, parent_model, user_id,
-                                               self.PARENT_ACTION.get(action, "change"))
+        parent_action = self.PARENT_ACTION.get(action, "change")
+        parents = self.parent_rule.visible_ids(facts, parent_model, user_id, parent_action)
+        if deleted:
+            # The bin also lists a child whose parent is in the bin (restoring it is refused with
+            # "restore the parent first"): the parent counts as if it were alive.
+            parents |= self.parent_rule.visible_ids(facts, parent_model, user_id, parent_action, deleted=True)
         rows = self._rows(model, deleted).values_list("pk", f"{self.field}_id")
         return {pk for pk, parent_id in rows if parent_id in parents}
 

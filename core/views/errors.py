@@ -1,8 +1,12 @@
 """Error pages: branded and translated for people, JSON for API clients (paths under /api/)."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
+
+from core.limits import too_large_response
 
 
 def _is_api(request):
@@ -10,6 +14,10 @@ def _is_api(request):
 
 
 def bad_request(request, exception):
+    if isinstance(exception, RequestDataTooBig):
+        # A body too large for Django's own limit (a multipart post, which the body-size middleware
+        # lets through for its files): the same 413 as the middleware's.
+        return too_large_response(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if _is_api(request):
         return JsonResponse({"detail": _("Bad request.")}, status=400)
     return defaults.bad_request(request, exception)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2.paginators import LazyPaginator
 
-from core import exports, formatting, links
+from core import exports, formatting, limits, links
 from core.filtersets import list_count_limit
 from core.forms import ConfirmForm
 from core.permissions import has_perm
@@ -175,11 +175,13 @@ class ObjectListView(ObjectMixin, View):
             value = 50
         return value if value in PER_PAGE_CHOICES else 50
 
+    # Beyond this page the offset no longer fits a database integer ("?page=99999999999999999999"
+    # was a 500); a page past the end shows the first page anyway.
+    MAX_PAGE = 10**6
+
     def page_number(self):
-        try:
-            return max(1, int(self.request.GET.get("page", 1)))
-        except ValueError:
-            return 1
+        page = limits.parse_id(self.request.GET.get("page", "1"))
+        return page if page is not None and 1 <= page <= self.MAX_PAGE else 1
 
     def query_without(self, *names):
         query = self.request.GET.copy()
@@ -297,8 +299,8 @@ class ObjectEditView(ObjectMixin, View):
                 manager = related.objects
                 candidates = manager.visible_to(self.request.user, "view") if hasattr(manager, "visible_to") \
                     else manager.all()
-                match = candidates.filter(pk=self.request.GET[field.name]).first() \
-                    if self.request.GET[field.name].isdigit() else None
+                pk = limits.parse_id(self.request.GET[field.name], related._meta.pk)
+                match = candidates.filter(pk=pk).first() if pk is not None else None
                 if match is not None:
                     values[field.name] = match
         return values
@@ -417,7 +419,8 @@ class BulkEditView(ObjectMixin, View):
         elif "_apply" not in request.POST:
             form = self.form_class(initial={"pk": request.POST.getlist("pk")}, queryset=editable,
                                    user=request.user)
-            selected = editable.filter(pk__in=[pk for pk in request.POST.getlist("pk") if pk.isdigit()])
+            selected = editable.filter(pk__in=limits.parse_ids(request.POST.getlist("pk")[:limits.max_bulk_items()],
+                                                               self.model._meta.pk))
             if not selected.exists():
                 messages.warning(request, _("Select at least one record you may edit."))
                 return HttpResponseRedirect(self.safe_return_url(self.url("list")))
@@ -431,7 +434,11 @@ class BulkDeleteView(ObjectMixin, View):
     def post(self, request):
         self.require_perm("delete")
         deletable = self.queryset.visible_to(request.user, "delete")
-        pks = [pk for pk in request.POST.getlist("pk") if pk.isdigit()]
+        pks = limits.parse_ids(request.POST.getlist("pk"), self.model._meta.pk)
+        if len(pks) > limits.max_bulk_items():
+            error = _("Select at most %(limit)d records at a time.") % {"limit": limits.max_bulk_items()}
+            context = self.base_context(objects=[], error=error, return_url=self.safe_return_url(self.url("list")))
+            return render(request, self.template_name, context, status=400)
         selected = list(deletable.filter(pk__in=pks))
         if not selected:
             messages.warning(request, _("Select at least one record you may delete."))

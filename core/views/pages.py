@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import limits
 from core.filtersets import list_count_limit, search_condition
 from core.models import Share
 from core.permissions import has_perm
 from core.registry import get_object_type, get_panel, home_slots, menu_items, object_types
 from core.services import object_restore, share_add, share_remove
+from core.text import clean_text
 from core.widgets import option_label, picker_queryset
 
 SEARCH_LIMIT = 10
@@ -75,7 +77,7 @@ def panel(request, object_type, pk, key):
 @login_required
 def search(request):
     """Global search over every searchable object type, each scoped by visible_to()."""
-    query = request.GET.get("q", "").strip()[:100]
+    query = clean_text(request.GET.get("q", "")).strip()[:100]
     groups = []
     if query:
         for object_type in object_types():
@@ -96,11 +98,16 @@ def autocomplete(request, object_type):
     object_type = get_object_type(object_type)
     if object_type is None:
         raise Http404
-    if not has_perm(request.user, object_type.model, "view"):
+    # The rows the form field will accept: a contact's customer must be one the user may change
+    # (AutocompleteSelect(..., action="change")), not merely one they see.
+    action = request.GET.get("action", "view")
+    if action not in object_type.actions:
+        action = "view"
+    if not has_perm(request.user, object_type.model, "view") or not has_perm(request.user, object_type.model, action):
         raise PermissionDenied
     query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("__search")), "")
-    query = query.strip()[:100]
-    rows = object_type.model.objects.visible_to(request.user, "view")
+    query = clean_text(query).strip()[:100]
+    rows = object_type.model.objects.visible_to(request.user, action)
     # The filterset's search fields, also for types not listed in global search (roles, product
     # lines): every foreign-key filter and field is a picker one can type into.
     search_fields = tuple(object_type.filterset.search_fields) if object_type.filterset else ()
@@ -119,7 +126,8 @@ def recycle_bin(request):
         model = object_type.model
         if not has_perm(request.user, model, "delete") or not hasattr(model, "deleted_at"):
             continue
-        rows = list(model.all_objects.visible_to(request.user, "delete").filter(deleted_at__isnull=False)
+        rows = list(model.all_objects.visible_to(request.user, "delete", deleted_parents=True)
+                    .filter(deleted_at__isnull=False)
                     .select_related("deleted_by").order_by("-deleted_at")[:100])
         if rows:
             groups.append({"object_type": object_type, "rows": rows})
@@ -134,7 +142,7 @@ def restore(request, object_type, pk):
         raise Http404
     if not has_perm(request.user, object_type.model, "delete"):
         raise PermissionDenied
-    instance = object_type.model.all_objects.visible_to(request.user, "delete").filter(
+    instance = object_type.model.all_objects.visible_to(request.user, "delete", deleted_parents=True).filter(
         pk=pk, deleted_at__isnull=False).first()
     if instance is None:
         raise Http404
@@ -163,7 +171,7 @@ def share_manage(request, object_type, pk):
     try:
         if "remove" in request.POST:
             share = Share.objects.filter(
-                pk=request.POST.get("remove") if str(request.POST.get("remove")).isdigit() else None,
+                pk=limits.parse_id(request.POST.get("remove"), Share._meta.pk),
                 content_type=ContentType.objects.get_for_model(object_type.model), object_id=pk,
             ).first()
             if share is None:
@@ -172,12 +180,14 @@ def share_manage(request, object_type, pk):
             messages.success(request, _("%(name)s removed from the team.") % {"name": share.employee or share.team})
         else:
             employee_id, team_id = request.POST.get("employee"), request.POST.get("team")
+            employee_id = limits.parse_id(employee_id, Employee._meta.pk)
+            team_id = limits.parse_id(team_id, Team._meta.pk)
             employee = Employee.objects.visible_to(request.user, "view").filter(pk=employee_id, is_active=True).first() \
-                if str(employee_id).isdigit() else None
+                if employee_id is not None else None
             team = Team.objects.visible_to(request.user, "view").filter(pk=team_id).first() \
-                if str(team_id).isdigit() else None
+                if team_id is not None else None
             share_add(instance=instance, actor=request.user, employee=employee, team=team,
-                      role=request.POST.get("role", "")[:50], can_change=bool(request.POST.get("can_change")))
+                      role=clean_text(request.POST.get("role", "")).strip()[:50], can_change=bool(request.POST.get("can_change")))
             messages.success(request, _("%(name)s added to the team.") % {"name": employee or team})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -2,10 +2,13 @@ from rest_framework import serializers
 
 from core.api.serializers import KedaoModelSerializer, ScopedModelSerializer, TagListField
 
+from ..fields import CreditCodeField, CreditCodeSerializerField
 from ..models import Contact, Customer
 
 
 class CustomerSerializer(ScopedModelSerializer):
+    serializer_field_mapping = {**ScopedModelSerializer.serializer_field_mapping,
+                                CreditCodeField: CreditCodeSerializerField}
     tags = TagListField(required=False)
 
     class Meta:
