@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import RequestConfig
 from django_tables2.columns import library
 from django_tables2.rows import BoundRow, BoundRows
 from django_tables2.utils import OrderBy, OrderByTuple, signature
@@ -120,9 +121,13 @@ class KedaoTable(tables.Table):
             if column.verbose_name:
                 column.verbose_name = capfirst(column.verbose_name)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
+        if request is not None:
+            # Without pagination: an export takes every row, and django-tables2 would count them all
+            # and read ?page=/?per_page= from the list's query ("?per_page=-5" was a 500).
+            RequestConfig(request, paginate=False).configure(self)
 
     @property
     def order_by(self):

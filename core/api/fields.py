@@ -3,10 +3,10 @@ serializer by `bound_fields()`: an id must be a plain number within its column's
 ({"owner": 12.5} was taken as 12, 99999999999999999999 reached the database), and a list of
 related rows holds at most KEDAO["MAX_RELATED_ITEMS"] of them."""
 
-from django.utils.translation import gettext as _
 from rest_framework import relations, serializers
 
 from core import limits
+from core.forms import too_many_message
 from core.text import clean_text
 
 
@@ -24,8 +24,7 @@ class BoundedManyRelatedField(relations.ManyRelatedField):
     def to_internal_value(self, data):
         limit = limits.max_related_items()
         if isinstance(data, list | tuple) and len(data) > limit:
-            raise serializers.ValidationError(_("Choose at most %(limit)d items.") % {"limit": limit},
-                                              code="too_many")
+            raise serializers.ValidationError(str(too_many_message(limit)), code="too_many")
         return super().to_internal_value(data)
 
 

@@ -120,7 +120,7 @@ RAW_BODIES = [
 ALWAYS_STRUCTURED = ["99999999999999999999", "12.5", ["1", "99999999999999999999"]]
 ALWAYS_TEXT = ["\u200b\u202e"]
 # Rounds in which every field at once gets a value drawn (fixed seed) from the whole corpus.
-SAMPLE_ROUNDS = int(os.environ.get("KEDAO_BADINPUT_ROUNDS", "2"))
+SAMPLE_ROUNDS = int(os.environ.get("KEDAO_BADINPUT_ROUNDS", "3"))
 
 
 def full_mode():
@@ -133,12 +133,17 @@ def key(value):
     return text if len(text) <= 60 else f"{text[:40]}…({len(text)} chars)"
 
 
-def single_values(kind):
+def single_values(kind, form=False):
     """The values one field gets on its own: the whole corpus in full mode. `kind` is "id" (a
-    number or a related row), "choice" (a choice, a flag, a date) or "text"."""
+    number or a related row), "choice" (a choice, a flag, a date) or "text". A form or query
+    string carries text only: ["1", BIG] is then a big id for a one-value field (the last value
+    counts) and a list with one for a many-value field."""
     if full_mode():
         return list(CORPUS)
-    return list({"id": ALWAYS_STRUCTURED, "choice": ALWAYS_STRUCTURED[:1], "text": ALWAYS_TEXT}[kind])
+    if form and kind == "id":
+        return [ALWAYS_STRUCTURED[2]]
+    # A fixed choice is checked against its list in Python: the sample rounds cover it.
+    return list({"id": ALWAYS_STRUCTURED, "choice": [], "text": ALWAYS_TEXT}[kind])
 
 
 def round_value(seed, round_index, values=None):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import ObjectChange
+from core.testing.reading import export_rows
 from customers.models import Contact, Customer
 from customers.tests.factories import ContactFactory, CustomerFactory, make_credit_code
 from org.models import Team
@@ -255,3 +256,13 @@ def test_teams_members_take_plain_ids_only(admin, world):
     response = api(admin).patch(f"/api/org/teams/{team.pk}/", {"members": [world.seller1.pk + 0.5]}, format="json")
     assert response.status_code == 400 and "members" in response.json()
     assert list(team.members.all()) == []
+
+
+@pytest.mark.parametrize("params", [{"per_page": "-5"}, {"page": "0", "per_page": "-1"}, {"page": BIG}])
+def test_an_export_ignores_the_lists_page_and_page_size(ceo, params):
+    rows = [CustomerFactory(owner=ceo) for _ in range(3)]
+    for export_format in ("csv", "xlsx"):
+        response = pages(ceo).get(reverse("customers:customer_list"), {**params, "export": export_format})
+        assert response.status_code == 200
+        exported = {row[0] for row in export_rows(response, export_format)}
+        assert {row.name for row in rows} <= exported
