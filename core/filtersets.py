@@ -11,6 +11,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+SEARCH_MAX_LENGTH = 100
+TEXT_FILTER_MAX_LENGTH = 200
+
+
 from core import related
 from core.registry import get_object_type
 from core.widgets import AutocompleteSelect
@@ -103,6 +107,9 @@ class KedaoFilterSet(django_filters.FilterSet):
         for flt in self.filters.values():
             if isinstance(flt, django_filters.NumberFilter):
                 bound_number_filter(flt, self._meta.model)
+            elif isinstance(flt, django_filters.CharFilter) and flt.method is None:
+                # SQLite refuses a LIKE pattern of 50,000 characters ("pattern too complex").
+                flt.extra.setdefault("max_length", TEXT_FILTER_MAX_LENGTH)
 
     @classmethod
     def ordering_params(cls):
@@ -123,7 +130,8 @@ class KedaoFilterSet(django_filters.FilterSet):
         return form
 
     def search(self, queryset, name, value):
-        value = value.strip()
+        # As global search: the first 100 characters (a longer LIKE pattern is an error on SQLite).
+        value = value.strip()[:SEARCH_MAX_LENGTH]
         if not value or not self.search_fields:
             return queryset
         return queryset.filter(search_condition(self.search_fields, value))

@@ -183,6 +183,8 @@ class Prober:
         every field hostile at once. `reads`: a GET, whose database state is not compared."""
         for name, kind in fields:
             for value in corpus.single_values(kind, form=not json_body)[:singles]:
+                if not json_body and not corpus.form_safe(value):
+                    continue  # a lone surrogate: no browser can send it in a form or a URL
                 value = value if json_body else corpus.as_form(value)
                 data = {**base, name: value}
                 self(f"{surface} {name}={corpus.key(value)}", lambda c, d=data: send(c, d), creates=creates,

@@ -266,3 +266,16 @@ def test_an_export_ignores_the_lists_page_and_page_size(ceo, params):
         assert response.status_code == 200
         exported = {row[0] for row in export_rows(response, export_format)}
         assert {row.name for row in rows} <= exported
+
+
+def test_a_very_long_search_or_text_filter_is_no_database_error(ceo):
+    """SQLite refuses LIKE patterns of 50,000 characters: `q` searches its first 100, a text filter
+    longer than 200 is a field error."""
+    CustomerFactory(owner=ceo)
+    long_text = "名" * 70_000
+    assert pages(ceo).get(reverse("customers:customer_list"), {"q": long_text}).status_code == 200
+    assert api(ceo).get(CUSTOMERS_API, {"q": long_text}).status_code == 200
+    response = api(ceo).get(CUSTOMERS_API, {"tag": long_text})
+    assert response.status_code == 400 and "tag" in response.json()
+    response = pages(ceo).get(reverse("customers:customer_list"), {"tag": long_text})
+    assert response.status_code == 400 and "tag" in field_errors(response)
