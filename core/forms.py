@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -160,3 +162,15 @@ class BulkEditForm(related.RestrictedFormMixin, forms.Form):
 
 class ConfirmForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, I am sure"), required=True)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form sets the username's max_length after the field is built, so the length
+    is never checked: a 100,000-character username reached django-axes, whose failed-login row
+    (varchar 255) was a 500 on PostgreSQL. Too long is now a field error, before any lookup."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+        bound_input(self)

@@ -4,12 +4,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.forms import LoginForm
 from core.views import auth, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", auth.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Forgotten password: Django's reset by e-mail (a one-time link), with our templates.
     path("password-reset/", auth_views.PasswordResetView.as_view(form_class=auth.StyledPasswordResetForm),

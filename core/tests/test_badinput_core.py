@@ -49,6 +49,10 @@ def test_badinput_login_page(seller):
     fields = [("username", TEXT), ("password", TEXT), ("next", TEXT)]
     probe.fields("login", fields, {"username": seller.username, "password": "wrong"},
                  fresh(lambda client, data: client.post(url, data)))
+    # Long names reach the failed-login log (django-axes, varchar 255) unless the form stops them.
+    for value in corpus.LONG[:4]:
+        probe(f"login username={corpus.key(value)}",
+              fresh(lambda client, _data=None, v=value: client.post(url, {"username": v, "password": "x"})))
     probe.check()
 
 
