@@ -44,7 +44,7 @@ class ContactForm(KedaoModelForm):
         model = Contact
         fields = ("customer", "name", "title", "department", "mobile", "phone", "email", "wechat",
                   "decision_role", "birthday", "notes")
-        widgets = {"customer": AutocompleteSelect("customers.customer", action="change"),
+        widgets = {"customer": AutocompleteSelect("customers.customer"),
                    "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "notes": forms.Textarea(attrs={"rows": 3})}
         # Only customers the user may change can receive a new contact.
