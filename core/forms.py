@@ -41,7 +41,7 @@ class BoundedModelChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        if not self.to_field_name and limits.parse_id(_raw(value), self.queryset.model._meta.pk) is None:
+        if not self.to_field_name and limits.bad_id(_raw(value), self.queryset.model._meta.pk):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -61,7 +61,7 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     def _check_values(self, value):
         if not self.to_field_name:
             for raw in value:
-                if limits.parse_id(_raw(raw), self.queryset.model._meta.pk) is None:
+                if limits.bad_id(_raw(raw), self.queryset.model._meta.pk):
                     raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                           params={"pk": str(raw)[:30]})
         return super()._check_values(value)

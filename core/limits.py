@@ -53,6 +53,12 @@ def parse_id(value, model_field=None):
     return number if low <= number <= high else None
 
 
+def bad_id(value, model_field):
+    """True when `value` cannot name a row of an integer key column (`model_field`); a key that
+    is not an integer (a UUID, a code) is left to its own validation."""
+    return id_range(model_field) is not None and parse_id(value, model_field) is None
+
+
 def parse_ids(values, model_field=None):
     """The valid ids among `values` (the others dropped), in order."""
     parsed = (parse_id(value, model_field) for value in values)

@@ -12,10 +12,11 @@ from core.text import clean_text
 
 class BoundedPrimaryKeyRelatedField(relations.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
+        # 12.5 was taken as id 12; true as id 1.
         if isinstance(data, bool) or not isinstance(data, int | str):
             self.fail("incorrect_type", data_type=type(data).__name__)
         queryset = self.get_queryset()
-        if limits.parse_id(data, queryset.model._meta.pk if queryset is not None else None) is None:
+        if self.pk_field is None and queryset is not None and limits.bad_id(data, queryset.model._meta.pk):
             self.fail("does_not_exist", pk_value=str(data)[:30])
         return super().to_internal_value(data)
 
