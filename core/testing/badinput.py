@@ -13,9 +13,12 @@ rolled back afterwards, and must satisfy:
 - an accepted create writes one row and one audit entry;
 - exports neutralise formulas (no XLSX cell is a formula, no CSV cell starts with = + - @).
 
-By default each field gets `corpus.ALWAYS` plus a fixed-seed sample of the corpus (`make test`
-stays fast); `KEDAO_BADINPUT_FULL=1` or `pytest --badinput-full` sends the whole corpus to every
-field. `KEDAO_BADINPUT_REPORT=<file>` appends every 5xx found as a JSON line (to count them).
+By default (`make test` stays fast) each field gets on its own the values that broke things
+before (`corpus.single_values()`: a huge id, a float for an id, a list with a huge id; invisible-only
+text), then `corpus.SAMPLE_ROUNDS` requests send every field at once a value drawn from the whole
+corpus with a fixed seed per field and round (a failure is reproducible). `KEDAO_BADINPUT_FULL=1`
+or `pytest --badinput-full` sends the whole corpus to every field on its own.
+`KEDAO_BADINPUT_REPORT=<file>` appends every 5xx found as a JSON line (to count them).
 """
 
 import io
