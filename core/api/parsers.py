@@ -28,11 +28,17 @@ class JSONParser(parsers.JSONParser):
                                   % {"size": f"{limit / (1 << 20):.1f}"})
         try:
             text = codecs.decode(body, encoding)
-            return json.loads(text, parse_constant=self._refuse_constant)
+            data = json.loads(text, parse_constant=self._refuse_constant)
+            # "\ud800" is valid JSON but no character: it cannot be stored, nor even echoed back in
+            # an error message ("'\ud800' is not a valid choice" was a 500 in the renderer).
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
         except RecursionError as error:
             raise ParseError(_("JSON parse error: the data is nested too deeply.")) from error
+        except UnicodeEncodeError as error:
+            raise ParseError(_("JSON parse error: the text contains an unpaired surrogate code point.")) from error
         except (ValueError, UnicodeDecodeError) as error:
             raise ParseError(_("JSON parse error: %(error)s") % {"error": str(error)[:200]}) from error
+        return data
 
     @staticmethod
     def _refuse_constant(name):

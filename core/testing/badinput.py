@@ -354,6 +354,10 @@ class BadInputTests(ObjectTestCase):
         url = self.api_url()
         probe.fields("api-create", self.api_writable_fields(), self.api_create_data(ctx),
                      lambda client, data: send_json(client, "post", url, data), json_body=True, creates=True)
+        # A lone surrogate in every field at once: some error messages echo the value sent.
+        surrogates = {name: corpus.JSON_ONLY_STRINGS[1] for name, _kind in self.api_writable_fields()}
+        probe("POST every field = lone surrogate",
+              lambda client: send_json(client, "post", url, {**self.api_create_data(ctx), **surrogates}))
         for body in raw_bodies(f"{self.key()}:api-create"):
             probe(f"POST body={body[:30]!r}",
                   lambda client, b=body: client.post(url, b, content_type="application/json"))
@@ -371,6 +375,9 @@ class BadInputTests(ObjectTestCase):
         for value in ('"99999999999999999999-1"', '"-1-1"', "*", 'W/"1"', '"a-b"', '"' + "9" * 400 + '"'):
             probe(f"PATCH If-Match: {value}",
                   lambda client, v=value: send_json(client, "patch", url, {}, **{"If-Match": v}))
+        surrogates = {name: corpus.JSON_ONLY_STRINGS[1] for name, _kind in self.api_writable_fields()}
+        probe("PATCH every field = lone surrogate",
+              lambda client: send_json(client, "patch", url, surrogates, **{"If-Match": etag}))
         for body in raw_bodies(f"{self.key()}:api-update"):
             probe(f"PATCH body={body[:30]!r}",
                   lambda client, b=body: client.patch(url, b, content_type="application/json",

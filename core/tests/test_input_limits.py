@@ -282,3 +282,14 @@ def test_a_very_long_search_or_text_filter_is_no_database_error(ceo):
     assert response.status_code == 400 and "tag" in response.json()
     response = pages(ceo).get(reverse("customers:customer_list"), {"tag": long_text})
     assert response.status_code == 400 and "tag" in field_errors(response)
+
+
+@pytest.mark.parametrize("body", ['{"decision_role": "a\\udfffb"}', '{"name": "\\ud800"}', '{"title": ["\\ud800"]}'])
+def test_a_lone_surrogate_in_json_is_a_400(ceo, body):
+    """Valid JSON, no character: a choice's error message echoed it and the renderer failed (500)."""
+    contact = ContactFactory(customer=CustomerFactory(owner=ceo))
+    before = writes()
+    response = api(ceo).patch(f"{CONTACTS_API}{contact.pk}/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["detail"]
+    assert writes() == before
