@@ -352,12 +352,13 @@ class BadInputTests(ObjectTestCase):
     def test_badinput_api_create(self, ctx):
         probe = self.prober(ctx)
         url = self.api_url()
-        probe.fields("api-create", self.api_writable_fields(), self.api_create_data(ctx),
+        base = self.api_create_data(ctx)
+        probe.fields("api-create", self.api_writable_fields(), base,
                      lambda client, data: send_json(client, "post", url, data), json_body=True, creates=True)
         # A lone surrogate in every field at once: some error messages echo the value sent.
         surrogates = {name: corpus.JSON_ONLY_STRINGS[1] for name, _kind in self.api_writable_fields()}
         probe("POST every field = lone surrogate",
-              lambda client: send_json(client, "post", url, {**self.api_create_data(ctx), **surrogates}))
+              lambda client: send_json(client, "post", url, {**base, **surrogates}))
         for body in raw_bodies(f"{self.key()}:api-create"):
             probe(f"POST body={body[:30]!r}",
                   lambda client, b=body: client.post(url, b, content_type="application/json"))
