@@ -11,13 +11,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-SEARCH_MAX_LENGTH = 100
-TEXT_FILTER_MAX_LENGTH = 200
-
-
 from core import related
 from core.registry import get_object_type
 from core.widgets import AutocompleteSelect
+
+SEARCH_MAX_LENGTH = 100
+TEXT_FILTER_MAX_LENGTH = 200
 
 
 def related_filter(model, filter_):
