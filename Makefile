@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 
 messages: install  ## refresh and compile translations (needs GNU gettext)
-	KEDAO_DEV=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*' --ignore='test-artifacts/*'
+	KEDAO_DEV=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='bench/*' --ignore='test-artifacts/*' --ignore='tests/*'
 	KEDAO_DEV=1 $(BIN)/python manage.py compilemessages --ignore=".venv/*"
 
 lock: install  ## re-resolve requirements.lock from pyproject.toml

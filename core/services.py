@@ -103,6 +103,12 @@ def register_write_guard(model, guard):
     _write_guards.setdefault(model, []).append(guard)
 
 
+def _action_label(action):
+    from .registry import ACTION_LABELS
+
+    return _("restore") if action == "restore" else ACTION_LABELS.get(action, action)
+
+
 def check_allowed(*, instance, actor, action):
     """Refuse (PermissionDenied) unless `actor` may `action` the STORED row of `instance`; for a row
     not yet stored, unless a role grants `action` (normally "add") on its type at all.
@@ -113,8 +119,8 @@ def check_allowed(*, instance, actor, action):
     model = instance.__class__
     if instance.pk is None or instance._state.adding:
         if not has_perm(actor, model, action):
-            raise PermissionDenied(_("You may not %(action)s %(type)s.")
-                                   % {"action": action, "type": model._meta.verbose_name})
+            raise PermissionDenied(_("You may not %(action)s: %(type)s.")
+                                   % {"action": _action_label(action), "type": model._meta.verbose_name})
         _run_guards(model, actor, instance, action)
         return
     # Restoring is deleting's undo: the same scope, over the rows in the recycle bin too. Deleting
@@ -122,7 +128,7 @@ def check_allowed(*, instance, actor, action):
     manager = model.objects if action == "change" else model._base_manager
     scope_action = "delete" if action == "restore" else action
     if not manager.visible_to(actor, scope_action).filter(pk=instance.pk).exists():
-        raise PermissionDenied(_("You may not %(action)s this record.") % {"action": action})
+        raise PermissionDenied(_("You may not %(action)s this record.") % {"action": _action_label(action)})
     _run_guards(model, actor, instance, action)
 
 
