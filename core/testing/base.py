@@ -26,7 +26,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from core.models import ObjectChange
+from core.models import ObjectChange, Share
 from core.registry import ACTIONS, get_object_type, object_types
 
 from .expectations import OrgFacts
@@ -42,6 +42,36 @@ WORLD_USERS = ("ceo", "north_manager", "branch_manager", "dept_head", "seller1",
                "south_seller", "unit_viewer", "reader", "nobody")
 PAGE_VIEWS = ("list", "detail", "add", "edit", "delete", "bulk_edit", "bulk_delete")
 API_ACTIONS = ("list", "retrieve", "create", "update", "delete")
+
+# The default scope rows of a type whose rows have owners: (owner, what else is true of the row).
+# Every position of the world owns one, so that each user sees some rows and misses others:
+# subordinates (solid and dotted line), units and subtrees, shares and teams all decide something.
+SCOPE_ROW_PLAN = (
+    ("ceo", {}),
+    ("north_manager", {}),
+    ("branch_manager", {}),
+    ("dept_head", {}),
+    ("seller1", {}),                       # solid line to dept_head
+    ("seller2", {"team": "matrix"}),       # shared with the team of seller1 and south_seller
+    ("seller3", {}),                       # dotted line to dept_head, unit N-Branch2
+    ("seller3", {"unit": "south"}),        # assigned while seller3 worked in South: it stays there
+    ("south_seller", {"shares": (("seller3", False), ("seller2", True))}),  # view only / may change
+    ("unit_viewer", {}),
+    ("seller1", {"deleted": True}),        # in the recycle bin
+)
+
+
+def spread_scope_row(ctx, record, extra):
+    """Give an owned record (from SCOPE_ROW_PLAN) its other unit and its shares."""
+    if "unit" in extra:
+        type(record)._base_manager.filter(pk=record.pk).update(org_unit=ctx.units[extra["unit"]])
+    content_type = ContentType.objects.get_for_model(type(record))
+    if "team" in extra:
+        Share.objects.create(content_type=content_type, object_id=record.pk, team=ctx.teams[extra["team"]])
+    for user, can_change in extra.get("shares", ()):
+        Share.objects.create(content_type=content_type, object_id=record.pk, employee=ctx.users[user],
+                             can_change=can_change)
+
 
 # Every concrete generated test class, by model label: the meta-test checks it covers the registry.
 _test_classes: dict[str, list[type]] = {}
@@ -229,8 +259,26 @@ class ObjectTestCase:
         raise NotImplementedError
 
     def scope_rows(self, ctx):
-        """The rows the scope tests look at: by default two per search term, and one in the
-        recycle bin (named after the last term)."""
+        """The rows the scope tests look at. For records with owners (rule "owned" or "parent"):
+        one row per plan entry of SCOPE_ROW_PLAN, spread over owners at every org position, a row
+        kept in another unit, rows shared with a person (view only and "may change") and with the
+        team "matrix", and one in the recycle bin; for global objects, rows without owner. Labels
+        cycle through `search_terms` (the last term for the row in the bin)."""
+        if self.rule.kind not in ("owned", "parent"):
+            return self.global_scope_rows(ctx)
+        terms = self.search_terms[:-1]
+        rows = []
+        for index, (owner, extra) in enumerate(SCOPE_ROW_PLAN):
+            term = self.search_terms[-1] if extra.get("deleted") else terms[index % len(terms)]
+            obj = self.make(ctx, owner=ctx.users[owner], **{self.label_field: f"{term}{index}"})
+            spread_scope_row(ctx, self.owned_record(obj), extra)
+            if extra.get("deleted"):
+                self.model._base_manager.filter(pk=obj.pk).update(deleted_at=timezone.now())
+            rows.append(obj)
+        return rows
+
+    def global_scope_rows(self, ctx):
+        """Rows of an object without owner: two per search term, and one in the recycle bin."""
         rows = [self.make(ctx, **{self.label_field: f"{term}{index}"})
                 for index, term in enumerate(self.search_terms[:-1] * 2)]
         if self.soft_deletes():
@@ -238,6 +286,15 @@ class ObjectTestCase:
             self.model._base_manager.filter(pk=deleted.pk).update(deleted_at=timezone.now())
             rows.append(deleted)
         return rows
+
+    def owned_record(self, obj):
+        """The record that carries owner, org unit and shares for `obj`: itself, or the parent
+        it follows (through as many parents as the rule names)."""
+        rule = self.rule
+        while rule.kind == "parent":
+            obj = getattr(obj, rule.field)
+            rule = rule.parent_rule
+        return obj
 
     # Terms that, searched one by one, find every scope row (each term at most 9 rows).
     search_terms = ("甲", "乙", "丙")

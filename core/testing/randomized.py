@@ -104,10 +104,6 @@ class RandomizedScopeTests(ObjectTestCase):
         seeds = list(cls.random_seeds)
         return super().parameters() + [("seed", seeds, [f"seed{seed}" for seed in seeds])]
 
-    def owned_record(self, obj):
-        """The record that carries owner and org unit for `obj` (itself, or its parent)."""
-        return getattr(obj, self.rule.field) if self.rule.kind == "parent" else obj
-
     def test_random_org_visibility(self, ctx, seed):
         rng = random.Random(seed)
         keys = {self.key()}

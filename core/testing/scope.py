@@ -45,8 +45,39 @@ class ScopeTests(ObjectTestCase):
     def scope_row_pks(self, ctx):
         return {row.pk for row in ctx.scope_rows}
 
+    def assert_discriminates(self, ctx, action, deleted=False):
+        """The expectation itself must let the test fail: among `scope_users`, someone may `action`
+        at least one row and someone may not reach at least one row; for records with owners,
+        someone granted the action still misses a row. Otherwise "403 for everyone" (roles that
+        grant nothing on the type) or "everyone sees everything" (scope ignored) would pass.
+        Checked once per class and action, from the expectations only."""
+        checked = ctx.__dict__.setdefault("discriminating", {})
+        if (action, deleted) in checked:
+            assert checked[action, deleted] is None, checked[action, deleted]
+            return
+        rows = self.rows()
+        if self.soft_deletes():
+            rows = rows.filter(deleted_at__isnull=not deleted)
+        every = set(rows.values_list("pk", flat=True))
+        seen = {name: self.expected(ctx, name, action, ctx.facts, deleted=deleted) for name in self.scope_users}
+        problem = None
+        if not any(seen.values()):
+            problem = (f"{self.key()}: no user of the world may {action} any {'deleted ' if deleted else ''}row, "
+                       f"so every check would pass on a blanket refusal; the test roles grant nothing on this "
+                       f"type, or the scope rows are missing")
+        elif not any(every - found for found in seen.values()):
+            problem = f"{self.key()}: every user may {action} every row; the scope rows prove nothing"
+        elif self.rule.kind in ("owned", "parent") and not any(
+            every - found for name, found in seen.items() if self.granted(ctx.facts, ctx.users[name], action)
+        ):
+            problem = (f"{self.key()}: every user granted {action} reaches every row; the scope rows do not "
+                       f"tell the data scopes apart (see SCOPE_ROW_PLAN in core/testing/base.py)")
+        checked[action, deleted] = problem
+        assert problem is None, problem
+
     @needs("page:list")
     def test_scope_list_page(self, ctx, client, scope_user):
+        self.assert_discriminates(ctx, "view")
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         response = client.get(self.url("list"), {"per_page": 200})
@@ -62,6 +93,7 @@ class ScopeTests(ObjectTestCase):
 
     @needs("api:list")
     def test_scope_api_list(self, ctx, client, scope_user):
+        self.assert_discriminates(ctx, "view")
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         if not self.granted(facts, user, "view"):
@@ -72,6 +104,7 @@ class ScopeTests(ObjectTestCase):
 
     @needs("search")
     def test_scope_search(self, ctx, client, scope_user):
+        self.assert_discriminates(ctx, "view")
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         found = []
@@ -86,6 +119,7 @@ class ScopeTests(ObjectTestCase):
         assert_same_rows(set(found), expected, "global search")
 
     def test_scope_autocomplete(self, ctx, client, scope_user):
+        self.assert_discriminates(ctx, "view")
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         url = reverse("core:autocomplete", args=[self.key()])
@@ -110,6 +144,7 @@ class ScopeTests(ObjectTestCase):
     @needs("page:list")
     @pytest.mark.parametrize("export_format", ["csv", "xlsx"])
     def test_scope_export(self, ctx, client, scope_user, export_format):
+        self.assert_discriminates(ctx, "export")
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         response = client.get(self.url("list"), {"export": export_format})
@@ -127,6 +162,7 @@ class ScopeTests(ObjectTestCase):
         """The bin lists exactly the deleted rows the user could delete; restoring others is refused."""
         if not self.soft_deletes():
             return
+        self.assert_discriminates(ctx, "delete", deleted=True)
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         expected = self.expected(ctx, user, "delete", facts, deleted=True)
@@ -142,6 +178,7 @@ class ScopeTests(ObjectTestCase):
     @needs("page:bulk_delete")
     def test_scope_bulk_delete(self, ctx, client, scope_user):
         """Selecting every row deletes exactly those the user may delete; the others stay."""
+        self.assert_discriminates(ctx, "delete")
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         alive = set(self.alive().values_list("pk", flat=True))
@@ -160,6 +197,8 @@ class ScopeTests(ObjectTestCase):
         too), the edit and delete pages of every visible row they may not change. Pages that
         render are tried on a few rows only: the list, API, search and export tests above already
         prove the visible set row by row, and a rendered page costs ten refusals."""
+        self.assert_discriminates(ctx, "view")
+        self.assert_discriminates(ctx, "change")
         user, facts = self.facts_for(ctx, scope_user)
         self.login(client, ctx, user)
         granted = self.granted(facts, user, "view")

@@ -7,14 +7,33 @@
     │   └── N-Branch2 (branch)        seller3 (own); dotted line to dept_head
     └── South 南区 (region)           south_seller (own), unit_viewer: role "unit" (unit)
 Everyone sees their own records; seller1 is in project team "matrix" with south_seller.
+
+The roles grant on every registered object type whose rows have owners (scope kind "scoped" or
+"parent"), read from the registry when the world is built: a type added later gets the same
+grants without an edit here. Every role also views the company-wide org objects (EVERYONE_VIEWS);
+changing them is granted by the test context (admin).
 """
 
 from dataclasses import dataclass, field
 
+from core.registry import object_types
 from org.models import OrgUnit
 from org.tests.factories import EmployeeFactory, OrgUnitFactory, TeamFactory, full_grants, make_role
 
-SCOPED_KEYS = ("customers.customer", "customers.contact")
+
+def scoped_object_types():
+    """Registered object types whose visibility depends on who owns the row (or its parent)."""
+    return [object_type for object_type in object_types()
+            if getattr(object_type.model, "scope_kind", "global") in ("scoped", "parent")]
+
+
+def grants_for(object_types_, scope, actions=None):
+    """{key: {action: scope}} for each type, over the actions it offers (or `actions` among them)."""
+    return {object_type.key: {action: scope for action in object_type.actions
+                              if actions is None or action in actions}
+            for object_type in object_types_}
+
+
 # People and teams are company-wide: everyone may see them (to pick an owner or a team member), as
 # in the demo roles; only administrators change them.
 EVERYONE_VIEWS = ("org.employee", "org.team", "org.orgunit", "org.productline")
@@ -33,7 +52,9 @@ class World:
         raise AttributeError(name)
 
 
-def build_world(keys=SCOPED_KEYS):
+def build_world(types=None):
+    """The company above; its roles grant on `types` (default: every scoped registered type)."""
+    types = scoped_object_types() if types is None else types
     world = World()
     u = world.units
     u["hq"] = OrgUnitFactory(name="总部", code="HQ", kind=OrgUnit.Kind.COMPANY)
@@ -45,12 +66,12 @@ def build_world(keys=SCOPED_KEYS):
 
     company = full_grants(EVERYONE_VIEWS, "all", actions=("view",))
     roles = {
-        "executive": make_role("executive", company | full_grants(keys, "all")),
-        "manager": make_role("manager", company | full_grants(keys, "subtree")),
-        "lead": make_role("lead", company | full_grants(keys, "subordinates")),
-        "unit": make_role("unit", company | full_grants(keys, "unit")),
-        "seller": make_role("seller", company | full_grants(keys, "own")),
-        "reader": make_role("reader", company | full_grants(keys, "all", actions=("view",))),
+        "executive": make_role("executive", company | grants_for(types, "all")),
+        "manager": make_role("manager", company | grants_for(types, "subtree")),
+        "lead": make_role("lead", company | grants_for(types, "subordinates")),
+        "unit": make_role("unit", company | grants_for(types, "unit")),
+        "seller": make_role("seller", company | grants_for(types, "own")),
+        "reader": make_role("reader", company | grants_for(types, "all", actions=("view",))),
     }
     e = world.users
     e["ceo"] = EmployeeFactory(username="ceo", unit=u["hq"], roles=[roles["executive"]])
