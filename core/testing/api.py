@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.models import ObjectChange
 
-from .base import ObjectTestCase, needs
+from .base import ObjectTestCase, needs, scoped_relations
 
 
 class APITests(ObjectTestCase):
@@ -22,9 +22,6 @@ class APITests(ObjectTestCase):
     # A field the API sorts by (its filterset's allow-list); rows are made with these values.
     ordering_field = "name"
     ordering_values = ("Sort-B", "Sort-A", "Sort-C")
-    # A user who sees every row but may change none.
-    view_only_user = "reader"
-    outside_scope = ("seller1", "south_seller")
 
     def api_create_data(self, ctx):
         raise NotImplementedError
@@ -124,6 +121,31 @@ class APITests(ObjectTestCase):
         assert isinstance(body.get(field), list) and body[field], body
         assert self.rows().count() == rows
         assert ObjectChange.objects.count() == changes
+
+    @needs("api:create", "scoped-relations")
+    def test_api_related_fields_are_scoped(self, ctx, client):
+        """Creating with a related row the caller cannot see (a customer of another region) is a
+        400 naming the field and writes nothing; one the caller may see is accepted."""
+        from django.urls import resolve
+
+        caller, outsider = self.outside_scope
+        serializer = resolve(self.api_url()).func.cls.serializer_class()
+        names = [name for name in scoped_relations(self.model)
+                 if name in serializer.fields and not serializer.fields[name].read_only]
+        assert names, f"no writable API field for {scoped_relations(self.model)}"
+        self.login(client, ctx, caller)
+        for name in names:
+            many = self.model._meta.get_field(name).many_to_many
+            inside = self.make_related(ctx, name, ctx.users[caller])
+            outside = self.make_related(ctx, name, ctx.users[outsider])
+            data = self.api_create_data(ctx)
+            rows, changes = self.rows().count(), ObjectChange.objects.count()
+            response = self.send(client, "post", self.api_url(), {**data, name: [outside.pk] if many else outside.pk})
+            assert response.status_code == 400, f"{name}: {response.status_code} {response.content[:500]}"
+            assert isinstance(response.json().get(name), list), response.json()
+            assert self.rows().count() == rows and ObjectChange.objects.count() == changes
+            response = self.send(client, "post", self.api_url(), {**data, name: [inside.pk] if many else inside.pk})
+            assert response.status_code == 201, f"{name}: {response.status_code} {response.content[:500]}"
 
     @needs("api:create")
     def test_api_create_malformed_json(self, ctx, client):

@@ -73,6 +73,19 @@ def spread_scope_row(ctx, record, extra):
                              can_change=can_change)
 
 
+def scoped_relations(model):
+    """Names of the editable foreign keys and many-to-many fields of `model` that point at an
+    object with owners (scope kind "scoped" or "parent"): each must only accept rows the user may
+    see (the related-field tests attach to one the user cannot see)."""
+    names = []
+    for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+        if not field.is_relation or not field.editable or field.name in ("owner", "org_unit"):
+            continue
+        if getattr(field.related_model, "scope_kind", "global") in ("scoped", "parent"):
+            names.append(field.name)
+    return names
+
+
 # Every concrete generated test class, by model label: the meta-test checks it covers the registry.
 _test_classes: dict[str, list[type]] = {}
 
@@ -85,7 +98,8 @@ def needs(*requirements):
     """Mark a generated test as applying only to object types with these views/API actions/rules.
 
     "page:<view>" / "no-page:<view>", "api:<action>" / "no-api:<action>", "rule:<kind>" (owned,
-    parent, global), "scoped" (owned or parent), "search" (the type is in the global search).
+    parent, global), "scoped" (owned or parent), "search" (the type is in the global search),
+    "scoped-relations" (a foreign key or many-to-many to an object with owners).
     A class whose object type lacks one does not get the test at all (rather than a skip).
     """
 
@@ -191,6 +205,11 @@ class ObjectTestCase:
     api_actions = API_ACTIONS
     # The field whose value identifies a row in exports (first exported column) and labels.
     label_field = "name"
+    # Records with owners: a user and the owner of a row that user cannot see (the owners' scope
+    # tests: API 404, related fields, services).
+    outside_scope = ("seller1", "south_seller")
+    # A user who sees every row but may change none.
+    view_only_user = "reader"
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -215,6 +234,8 @@ class ObjectTestCase:
         object_type = get_object_type(cls.model)
         if object_type is not None and object_type.search_fields:
             have.add("search")
+        if scoped_relations(cls.model):
+            have.add("scoped-relations")
         return have
 
     @classmethod
@@ -257,6 +278,13 @@ class ObjectTestCase:
     def make(self, ctx, *, owner=None, **fields):
         """Create one row (visible to `owner` when the object has owners)."""
         raise NotImplementedError
+
+    def make_related(self, ctx, field, owner):
+        """A row for the relation `field` (one of `scoped_relations(model)`) owned by `owner`: the
+        related-field tests attach to one the user may see and one they may not."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.make_related(ctx, field, owner): declare how to make a "
+            f"{self.model._meta.get_field(field).related_model.__name__} for {field!r} owned by `owner`")
 
     def scope_rows(self, ctx):
         """The rows the scope tests look at. For records with owners (rule "owned" or "parent"):

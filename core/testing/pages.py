@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 
 from core.models import ObjectChange
 
-from .base import PAGE_VIEWS, ObjectTestCase, form_post_data, needs
+from .base import PAGE_VIEWS, ObjectTestCase, form_post_data, needs, scoped_relations
 from .reading import column_headers, export_rows, field_errors, listed_pks
 
 
@@ -184,6 +184,30 @@ class PageTests(ObjectTestCase):
         assert field in field_errors(response), f"no error shown next to {field!r}: {field_errors(response)}"
         assert self.rows().count() == rows, "an invalid form wrote a row"
         assert ObjectChange.objects.count() == changes
+
+    @needs("page:add", "scoped-relations")
+    def test_page_related_fields_are_scoped(self, ctx, client):
+        """The add form refuses a related row the user cannot see (400 with the error by the field,
+        nothing written) and takes one they may see."""
+        caller, outsider = self.outside_scope
+        user = ctx.users[caller]
+        form_fields = self.form_class("add")(instance=self.model(), user=user).fields
+        names = [name for name in scoped_relations(self.model) if name in form_fields]
+        assert names, f"no form field for {scoped_relations(self.model)}"
+        self.login(client, ctx, caller)
+        for name in names:
+            many = self.model._meta.get_field(name).many_to_many
+            inside = self.make_related(ctx, name, user)
+            outside = self.make_related(ctx, name, ctx.users[outsider])
+            data = form_post_data(self.form_class("add")(instance=self.model(), user=user))
+            data.update(self.create_fields(ctx))
+            rows, changes = self.rows().count(), ObjectChange.objects.count()
+            response = client.post(self.url("add"), {**data, name: [str(outside.pk)] if many else str(outside.pk)})
+            assert response.status_code == 400, f"{name}: {response.status_code}"
+            assert name in field_errors(response), f"no error shown next to {name!r}: {field_errors(response)}"
+            assert self.rows().count() == rows and ObjectChange.objects.count() == changes
+            response = client.post(self.url("add"), {**data, name: [str(inside.pk)] if many else str(inside.pk)})
+            assert response.status_code == 302, f"{name}: {response.status_code} {field_errors(response)}"
 
     @needs("page:edit")
     def test_page_edit(self, ctx, client):

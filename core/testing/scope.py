@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.views.pages import SEARCH_LIMIT
 
@@ -74,6 +75,58 @@ class ScopeTests(ObjectTestCase):
                        f"tell the data scopes apart (see SCOPE_ROW_PLAN in core/testing/base.py)")
         checked[action, deleted] = problem
         assert problem is None, problem
+
+    def test_services_refuse_writes_outside_the_scope(self, ctx):
+        """object_save, object_delete and object_restore, called directly (as workflow services
+        will), refuse a row the actor may not change: PermissionDenied, nothing written."""
+        from django.core.exceptions import PermissionDenied
+
+        from core import services
+
+        if self.rule.kind in ("owned", "parent"):
+            caller, owner = self.outside_scope
+            obj = self.make(ctx, owner=ctx.users[owner])
+            # The same caller may write a row of their own: the refusal below is about scope.
+            own = self.fresh(self.make(ctx, owner=ctx.users[caller]))
+            setattr(own, self.label_field, "本人可写")
+            services.object_save(instance=own, actor=ctx.users[caller])
+            assert self.label(self.fresh(own)) == "本人可写"
+        else:
+            caller, obj = self.view_only_user, self.make(ctx)
+        actor = ctx.users[caller]
+        before, changes = self.snapshot(obj), self.changes(obj).count()
+        instance = self.fresh(obj)
+        setattr(instance, self.label_field, "越权写入")
+        with pytest.raises(PermissionDenied):
+            services.object_save(instance=instance, actor=actor)
+        assert self.snapshot(obj) == before, "object_save wrote a row outside the actor's scope"
+        if self.soft_deletes() and ("delete" in self.views or "delete" in self.api_actions):
+            with pytest.raises(PermissionDenied):
+                services.object_delete(instance=self.fresh(obj), actor=actor)
+            assert self.snapshot(obj) == before, "object_delete deleted a row outside the actor's scope"
+            self.model._base_manager.filter(pk=obj.pk).update(deleted_at=timezone.now())
+            with pytest.raises(PermissionDenied):
+                services.object_restore(instance=self.fresh(obj), actor=actor)
+            assert self.fresh(obj).deleted_at is not None, "object_restore restored a row outside the scope"
+        assert self.changes(obj).count() == changes
+
+    @needs("rule:owned")
+    def test_services_refuse_moving_a_row_out_of_the_scope(self, ctx):
+        """A seller who gives their row to someone they cannot see would lose it: refused on
+        `owner`, nothing written."""
+        from django.core.exceptions import ValidationError
+
+        from core import services
+
+        caller, outsider = self.outside_scope
+        obj = self.make(ctx, owner=ctx.users[caller])
+        before, changes = self.snapshot(obj), self.changes(obj).count()
+        instance = self.fresh(obj)
+        instance.owner = ctx.users[outsider]
+        with pytest.raises(ValidationError) as refused:
+            services.object_save(instance=instance, actor=ctx.users[caller])
+        assert "owner" in refused.value.message_dict
+        assert self.snapshot(obj) == before and self.changes(obj).count() == changes
 
     @needs("page:list")
     def test_scope_list_page(self, ctx, client, scope_user):

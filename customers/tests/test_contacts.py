@@ -26,6 +26,9 @@ class TestContact(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTest
         customer = customer or CustomerFactory(owner=owner or ctx.users[self.actor])
         return ContactFactory(customer=customer, **fields)
 
+    def make_related(self, ctx, field, owner):
+        return CustomerFactory(owner=owner)
+
     def scope_rows(self, ctx):
         """One contact per customer of the world, a second on some, one deleted, one under a deleted customer."""
         rows = []

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExampleAppConfig(AppConfig):
+    name = "tests.example_app"
+    label = "example_app"
+    verbose_name = _("Projects")
+
+    def ready(self):
+        from core.registry import register_menu_item, register_object_type
+
+        from . import panels
+        from .filtersets import ProjectFilterSet
+        from .models import Project
+
+        register_object_type(Project, filterset=ProjectFilterSet, searchable=True)
+        register_menu_item(_("Projects"), _("Projects"), "example_app:project_list", Project, order=10)
+        panels.register()

@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import BulkEditForm, KedaoModelForm
+from core.widgets import AutocompleteSelect
+from customers.models import Customer
+
+from .models import Project, Stage
+
+
+class ProjectForm(KedaoModelForm):
+    class Meta:
+        model = Project
+        fields = ("name", "customer", "stage", "budget", "due_date", "sponsor", "owner", "tags", "notes")
+        widgets = {"customer": AutocompleteSelect("customers.customer"),
+                   "sponsor": AutocompleteSelect("org.employee"),
+                   "owner": AutocompleteSelect("org.employee"),
+                   "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].required = False
+        self.fields["owner"].help_text = _("Empty: you.")
+        # Only customers the user may see can receive a project.
+        self.fields["customer"].queryset = Customer.objects.visible_to(self.user, "view")
+
+
+class ProjectBulkEditForm(BulkEditForm):
+    stage = forms.ChoiceField(choices=[("", "—"), *Stage.choices], label=_("Stage"))
