@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BulkEditForm, KedaoModelForm
 from core.widgets import AutocompleteSelect
-from customers.models import Customer
 
 from .models import Project, Stage
 
@@ -20,10 +19,12 @@ class ProjectForm(KedaoModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Related fields are restricted to what the user may see by KedaoModelForm (core.related);
+        # a form narrows further, never widens.
+        for name in ("owner", "sponsor"):
+            self.fields[name].queryset = self.fields[name].queryset.filter(is_active=True)
         self.fields["owner"].required = False
         self.fields["owner"].help_text = _("Empty: you.")
-        # Only customers the user may see can receive a project.
-        self.fields["customer"].queryset = Customer.objects.visible_to(self.user, "view")
 
 
 class ProjectBulkEditForm(BulkEditForm):

@@ -1,7 +1,6 @@
 from rest_framework import serializers
 
 from core.api.serializers import ScopedModelSerializer, TagListField
-from customers.models import Customer
 
 from ..models import Project
 
@@ -14,9 +13,3 @@ class ProjectSerializer(ScopedModelSerializer):
         model = Project
         fields = (*ScopedModelSerializer.base_fields, "name", "customer", "customer_name", "stage", "budget",
                   "due_date", "sponsor", "notes", "tags")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            self.fields["customer"].queryset = Customer.objects.visible_to(request.user, "view")

@@ -35,7 +35,7 @@ class TestProject(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedSc
     def create_fields(self, ctx):
         customer = CustomerFactory(owner=ctx.users[self.actor])
         return {"name": "华北数据中心迁移", "customer": str(customer.pk), "stage": "running", "budget": "120000.00",
-                "due_date": "2027-03-31", "tags": "重点, 华北"}
+                "due_date": "2027-03-31", "sponsor": str(ctx.users["dept_head"].pk), "tags": "重点, 华北"}
 
     invalid_fields = [
         ("name", {"name": ""}),
@@ -46,6 +46,7 @@ class TestProject(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedSc
         ("budget", {"budget": "a lot"}),
         ("due_date", {"due_date": "2027-02-30"}),
         ("owner", {"owner": "99999999"}),
+        ("sponsor", {"sponsor": "99999999"}),
     ]
 
     def edit_changes(self, ctx):
@@ -60,7 +61,7 @@ class TestProject(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedSc
     def api_create_data(self, ctx):
         customer = CustomerFactory(owner=ctx.users[self.actor])
         return {"name": "API新项目", "customer": customer.pk, "stage": "planning", "budget": "1000.00",
-                "tags": ["重点"]}
+                "sponsor": ctx.users["dept_head"].pk, "tags": ["重点"]}
 
     api_invalid = [
         ("name", {"name": "名" * 201}),
