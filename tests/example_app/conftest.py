@@ -68,7 +68,19 @@ def _export_leak(mp):
     mp.setattr(exports, "export_response", leaky)
 
 
-FAULTS = {"subordinates": _subordinates, "shares": _shares, "related": _related, "service": _service,
+def _no_grants(mp):
+    """The test company's roles grant nothing on projects (a world built from a fixed list of
+    types, as core/testing/world.py once was): "403 for everyone" must not pass as a scope check."""
+    from core.testing import world
+
+    from .models import Project
+
+    original = world.scoped_object_types
+    mp.setattr(world, "scoped_object_types",
+               lambda: [object_type for object_type in original() if object_type.model is not Project])
+
+
+FAULTS = {"no_grants": _no_grants, "subordinates": _subordinates, "shares": _shares, "related": _related, "service": _service,
           "n_plus_one": _n_plus_one, "export_leak": _export_leak}
 
 
