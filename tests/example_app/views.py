@@ -14,6 +14,7 @@ class ProjectListView(generic.ObjectListView):
 class ProjectView(generic.ObjectView):
     queryset = Project.objects.select_related("customer", "sponsor", "owner", "org_unit", "updated_by")
     detail_fields = ("name", "customer", "stage", "budget", "due_date", "sponsor", "tags", "notes")
+    highlights = ("owner", "customer", "stage", "due_date")
 
 
 class ProjectEditView(generic.ObjectEditView):

@@ -37,12 +37,16 @@ def test_api_documented_in_the_schema():
 @pytest.mark.django_db
 def test_projects_panel_on_the_customer_page(world, client):
     """The app that owns projects shows them on a customer's page (customers never imports it),
-    scoped like any list: a seller sees their own project, not a colleague's."""
+    scoped like any list: a seller sees their own project, not a colleague's. The panel is not the
+    first one, so it loads lazily from core:panel."""
     customer = CustomerFactory(owner=world.seller1)
     mine = ProjectFactory(owner=world.seller1, customer=customer, name="本人的项目")
     ProjectFactory(owner=world.seller2, customer=customer, name="同事的项目")
     client.force_login(world.seller1)
     page = client.get(reverse("customers:customer_detail", args=[customer.pk]))
-    assert page.status_code == 200
-    content = page.content.decode()
+    panel_url = reverse("core:panel", args=["customers.customer", customer.pk, "projects"])
+    assert page.status_code == 200 and panel_url in page.content.decode()
+    panel = client.get(panel_url)
+    assert panel.status_code == 200
+    content = panel.content.decode()
     assert mine.name in content and "同事的项目" not in content
