@@ -9,7 +9,7 @@ from .models import Project, Stage
 
 
 class ProjectFilterSet(KedaoFilterSet):
-    search_fields = ("name", "customer__name")
+    search_fields = ("search_key", "customer__search_key")
     ordering_fields = ("name", "stage", "budget", "due_date", "updated_at", "created_at",
                        ("customer__name", "customer"), ("owner__username", "owner"))
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from core.models import ScopedModel
+from core.search import SearchKeyModel
 
 
 class Stage(models.TextChoices):
@@ -11,9 +12,13 @@ class Stage(models.TextChoices):
     DONE = "done", _("Done")
 
 
-class Project(ScopedModel):
+class Project(ScopedModel, SearchKeyModel):
     """A delivery project for a customer: scoped (owner and org unit), with a customer (a scoped
     object of another app) and a sponsor (an employee)."""
+
+    # The name as written, in pinyin and as initials, in one indexed column (core.search).
+    search_text_fields = ("name",)
+    picker_detail_fields = ("customer",)
 
     name = models.CharField(_("name"), max_length=200)
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,

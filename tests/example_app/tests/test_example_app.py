@@ -50,3 +50,15 @@ def test_projects_panel_on_the_customer_page(world, client):
     assert panel.status_code == 200
     content = panel.content.decode()
     assert mine.name in content and "同事的项目" not in content
+
+
+@pytest.mark.django_db
+def test_search_key_finds_a_project_by_pinyin_and_initials(world, client):
+    """The guide's search key (core.search.SearchKeyModel) on a new type: the list's `q` finds a
+    project by its name in pinyin and by initials, and no other."""
+    wanted = ProjectFactory(owner=world.ceo, name="数据迁移")
+    ProjectFactory(owner=world.ceo, name="机房改造")
+    client.force_login(world.ceo)
+    for term in ("shuju", "sjqy", "数据"):
+        rows = client.get(reverse("example_app-api:project-list"), {"q": term}).json()["results"]
+        assert [row["id"] for row in rows] == [wanted.pk], term
