@@ -12,6 +12,22 @@ from customers.tests.factories import CustomerFactory
 from tests.example_app.tests.factories import ProjectFactory
 
 
+@pytest.mark.django_db
+def test_demo_data_through_the_registry():
+    """`demo_data` runs the app's registered demo builder (the command imports no app): projects
+    owned by their customer's owner, in that owner's unit; a second run adds nothing."""
+    from tests.example_app.models import Project
+
+    call_command("demo_data", customers=100, stdout=io.StringIO())
+    projects = list(Project.objects.select_related("customer", "owner"))
+    assert len(projects) == 10
+    assert all(p.owner_id == p.customer.owner_id and p.org_unit_id == p.owner.unit_id for p in projects)
+    assert all(p.search_key for p in projects)
+    out = io.StringIO()
+    call_command("demo_data", customers=100, stdout=out)
+    assert Project.objects.count() == 10
+
+
 def test_installed_for_tests_only():
     import kedao.settings as production
 
