@@ -1,6 +1,7 @@
 """Projects (the test-only example type): the whole generated suite, declared as the guide says."""
 
 from core.testing.api import APITests
+from core.testing.badinput import BadInputTests
 from core.testing.expectations import OwnedRecords
 from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
@@ -11,7 +12,7 @@ from tests.example_app.models import Project
 from tests.example_app.tests.factories import ProjectFactory
 
 
-class TestProject(PageTests, APITests, ScopeTests, QueryCountTests, RandomizedScopeTests):
+class TestProject(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests, RandomizedScopeTests):
     model = Project
     rule = OwnedRecords()
     actor = "ceo"
