@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 def rows(world):
     customer = CustomerFactory(owner=world.seller1, name="重庆华信科技有限公司", short_name="华信")
     contact = ContactFactory(customer=customer, name="杨建华")
-    other = CustomerFactory(owner=world.seller1, name="北京远景数据有限公司")
+    # No credit code: a random one ("…HX…") would match the two-letter initials by chance.
+    other = CustomerFactory(owner=world.seller1, name="北京远景数据有限公司", credit_code="")
     return customer, contact, other
 
 
