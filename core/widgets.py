@@ -16,12 +16,18 @@ def picker_queryset(queryset):
     return queryset.select_related(*related) if related else queryset
 
 
+def option_details(obj):
+    """The details that tell two namesakes apart (a model lists them in `picker_detail_fields`):
+    "北京销售一部 · 客户经理"; "" when there are none."""
+    return " · ".join(str(value) for value in (getattr(obj, name, None)
+                                                for name in getattr(obj, "picker_detail_fields", ()))
+                      if value not in (None, ""))
+
+
 def option_label(obj):
-    """What a picker shows for a row: its name, then the details that tell two namesakes apart
-    (a model lists them in `picker_detail_fields`: 王伟 — 北京销售一部 · 客户经理)."""
-    details = [str(value) for value in (getattr(obj, name, None) for name in getattr(obj, "picker_detail_fields", ()))
-               if value not in (None, "")]
-    return f"{obj} — {' · '.join(details)}" if details else str(obj)
+    """What a picker shows for a row: its name, then its details (王伟 — 北京销售一部 · 客户经理)."""
+    details = option_details(obj)
+    return f"{obj} — {details}" if details else str(obj)
 
 
 class AutocompleteSelect(forms.Select):

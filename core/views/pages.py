@@ -16,7 +16,7 @@ from core.permissions import has_perm
 from core.registry import get_object_type, get_panel, home_slots, menu_items, object_types
 from core.services import object_restore, share_add, share_remove
 from core.text import clean_text
-from core.widgets import option_label, picker_queryset
+from core.widgets import option_details, option_label, picker_queryset
 
 SEARCH_LIMIT = 10
 
@@ -83,10 +83,12 @@ def search(request):
         for object_type in object_types():
             if not object_type.search_fields or not has_perm(request.user, object_type.model, "view"):
                 continue
-            rows = list(object_type.model.objects.visible_to(request.user, "view")
+            rows = list(picker_queryset(object_type.model.objects.visible_to(request.user, "view"))
                         .filter(search_condition(object_type.search_fields, query)).order_by("-pk")[: SEARCH_LIMIT + 1])
             if rows:
-                groups.append({"object_type": object_type, "rows": rows[:SEARCH_LIMIT],
+                # With the details a picker shows, so that two 王伟 can be told apart here too.
+                rows = [{"object": row, "details": option_details(row)} for row in rows[:SEARCH_LIMIT]]
+                groups.append({"object_type": object_type, "rows": rows,
                                "more": len(rows) > SEARCH_LIMIT,
                                "list_url": object_type.url("list")})
     return render(request, "core/search.html", {"query": query, "groups": groups})

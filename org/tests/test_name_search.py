@@ -58,3 +58,15 @@ def test_bulk_created_people_are_findable(world):
     # 曾 as a family name reads zeng; pypinyin's default reading (ceng) is kept too.
     for query in ("zengguofan", "zgf", "cengguofan", "曾国藩"):
         assert Employee.objects.filter(search_key__icontains=query).filter(username="zeng.gf").exists()
+
+
+def test_global_search_tells_two_namesakes_apart_by_unit_and_title(client, world):
+    from org.tests.factories import EmployeeFactory
+
+    EmployeeFactory(username="wangwei.north", last_name="王", first_name="伟", unit=world.units["nd1"],
+                    title="客户经理")
+    EmployeeFactory(username="wangwei.south", last_name="王", first_name="伟", unit=world.units["south"],
+                    title="区域经理")
+    client.force_login(world.ceo)
+    page = client.get("/search/", {"q": "王伟"}).content.decode()
+    assert "北京销售一部 · 客户经理" in page and "南区 · 区域经理" in page
