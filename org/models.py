@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.models import KedaoModel, KedaoQuerySet
+from core.models import KedaoModel, KedaoQuerySet, PhoneField
 from core.registry import ACTION_LABELS
 from core.search import SearchKeyModel
 
@@ -175,7 +175,7 @@ class Employee(AbstractUser, SearchKeyModel):
         related_name="dotted_reports",
     )
     title = models.CharField(_("job title"), max_length=100, blank=True)
-    mobile = models.CharField(_("mobile"), max_length=30, blank=True)
+    mobile = PhoneField(_("mobile"), blank=True)
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="employees")
     product_lines = models.ManyToManyField(
         ProductLine, verbose_name=_("product lines"), blank=True, related_name="employees"

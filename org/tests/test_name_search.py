@@ -70,3 +70,18 @@ def test_global_search_tells_two_namesakes_apart_by_unit_and_title(client, world
     client.force_login(world.ceo)
     page = client.get("/search/", {"q": "王伟"}).content.decode()
     assert "北京销售一部 · 客户经理" in page and "南区 · 区域经理" in page
+
+
+def test_an_employee_mobile_must_look_like_a_phone_number(client, world):
+    from rest_framework.test import APIClient
+
+    from org.tests.factories import EmployeeFactory
+
+    person = EmployeeFactory(username="mobile.check", unit=world.units["south"])
+    root = EmployeeFactory(username="root.mobile", unit=world.units["hq"], is_superuser=True)
+    api = APIClient()
+    api.force_authenticate(root)
+    bad = api.patch(f"/api/org/employees/{person.pk}/", {"mobile": "abc"}, format="json")
+    assert bad.status_code == 400 and "mobile" in bad.json()
+    good = api.patch(f"/api/org/employees/{person.pk}/", {"mobile": "+86 138-0013-8000"}, format="json")
+    assert good.status_code == 200, good.content
