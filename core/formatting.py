@@ -194,3 +194,10 @@ def from_stored(field, value):
 def format_stored(field, value):
     """The text of a value from the audit log (history panel)."""
     return format_value(from_stored(field, value), field)
+
+
+def hidden_record_label():
+    """What a page, a list or an export shows for a related record the reader may not see."""
+    from django.utils.translation import gettext
+
+    return gettext("a record you cannot see")

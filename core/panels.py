@@ -56,7 +56,7 @@ def _label(field, value, visible=frozenset()):
     """An audited value as every page shows it (core.formatting); "—" when empty."""
     if isinstance(value, dict) and field is not None and getattr(field, "many_to_one", False) \
             and (field.related_model, value.get("id")) not in visible:
-        return _("a record you cannot see")
+        return formatting.hidden_record_label()
     return formatting.format_stored(field, value)
 
 

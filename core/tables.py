@@ -2,6 +2,7 @@ import datetime
 import weakref
 
 import django_tables2 as tables
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,8 @@ class _Row(BoundRow):
     def _call_render(self, bound_column, value=None):
         render_kwargs = self._optional_cell_arguments(bound_column, value)
         column = bound_column.column
+        if self.table.hides_related(bound_column.name, self.record):
+            return formatting.hidden_record_label()
         if isinstance(column, tables.BooleanColumn):
             content = formatting.yes_no(column._get_bool_value(self.record, value, bound_column))
         elif getattr(bound_column.render, "__func__", None) is _PLAIN_RENDER and not isinstance(value, str):
@@ -61,6 +64,8 @@ class _Row(BoundRow):
     def _call_value(self, bound_column, value=None):
         """The cell for exports: the typed value (core.exports.typed_cell turns it into a cell)."""
         column = bound_column.column
+        if self.table.hides_related(bound_column.name, self.record):
+            return str(formatting.hidden_record_label())
         if isinstance(column, tables.BooleanColumn):
             return column._get_bool_value(self.record, value, bound_column)
         if isinstance(column, tables.ManyToManyColumn):
@@ -128,6 +133,56 @@ class KedaoTable(tables.Table):
             # Without pagination: an export takes every row, and django-tables2 would count them all
             # and read ?page=/?per_page= from the list's query ("?per_page=-5" was a 500).
             RequestConfig(request, paginate=False).configure(self)
+
+    def hides_related(self, name, record):
+        """Whether the cell of foreign-key column `name` names a record outside the user's view
+        scope (a shared project on a customer one may not see): it then says so instead. The
+        rows' related ids are checked in one query per column and page, not per row."""
+        field = self._related_fields().get(name)
+        if field is None:
+            return False
+        related_id = getattr(record, field.attname, None)
+        if related_id is None:
+            return False
+        hidden = self._hidden_related.get(name)
+        if hidden is None:
+            hidden = self._hidden_related[name] = self._hidden_ids(field)
+        return related_id in hidden
+
+    def _related_fields(self):
+        if not hasattr(self, "_kedao_related_fields"):
+            self._hidden_related = {}
+            model = getattr(self._meta, "model", None)
+            user = getattr(getattr(self, "request", None), "user", None)
+            fields = {}
+            if model is not None and user is not None:
+                for name, column in self.base_columns.items():
+                    try:
+                        field = model._meta.get_field(str(column.accessor or name))
+                    except FieldDoesNotExist:
+                        field = None  # not a model field: a computed column
+                    if getattr(field, "many_to_one", False) and \
+                            hasattr(field.related_model._base_manager, "visible_to"):
+                        fields[name] = field
+            self._kedao_related_fields = fields
+        return self._kedao_related_fields
+
+    def _hidden_ids(self, field):
+        page = getattr(self, "page", None)
+        if page is not None:
+            # The page holds the table's rows (django-tables2 paginates them), each with its record.
+            ids = {getattr(getattr(row, "record", row), field.attname) for row in page.object_list}
+        else:  # an export: the ids alone, not the rows a second time
+            rows = getattr(self.data, "data", self.data)
+            ids = set(rows.values_list(field.attname, flat=True)) if hasattr(rows, "values_list") \
+                else {getattr(record, field.attname) for record in rows}
+        ids.discard(None)
+        visible = set()
+        ordered = sorted(ids)
+        manager = field.related_model._base_manager.visible_to(self.request.user, "view")
+        for start in range(0, len(ordered), 1000):  # an export: bounded IN lists
+            visible |= set(manager.filter(pk__in=ordered[start:start + 1000]).values_list("pk", flat=True))
+        return ids - visible
 
     @property
     def order_by(self):

@@ -259,7 +259,7 @@ class ObjectView(ObjectMixin, View):
             return {"name": name, "label": label, "value": None if text == formatting.EMPTY else text}
         text = formatting.format_field(obj, name)
         if self.hidden_related(obj, field):
-            text = _("a record you cannot see")
+            text = formatting.hidden_record_label()
         elif text != formatting.EMPTY:
             # Phone, e-mail, website and a related record one may open are links.
             text = links.field_link(field, getattr(obj, name), self.request.user) or text

@@ -78,3 +78,47 @@ def test_search_key_finds_a_project_by_pinyin_and_initials(world, client):
     for term in ("shuju", "sjqy", "数据"):
         rows = client.get(reverse("example_app-api:project-list"), {"q": term}).json()["results"]
         assert [row["id"] for row in rows] == [wanted.pk], term
+
+
+@pytest.mark.django_db
+def test_a_shared_record_does_not_name_a_related_record_the_reader_cannot_see(client, world):
+    """A project shared with seller1, for a customer only south_seller may see: the project's page
+    (header strip and fields) says a record is there, not the customer's name."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Share
+    from tests.example_app.models import Project
+
+    hidden = CustomerFactory(owner=world.south_seller, name="华南保密客户有限公司")
+    project = ProjectFactory(owner=world.south_seller, customer=hidden, name="共享给北区的项目")
+    Share.objects.create(content_type=ContentType.objects.get_for_model(Project), object_id=project.pk,
+                         employee=world.seller1)
+    client.force_login(world.seller1)
+    page = client.get(reverse("example_app:project_detail", args=[project.pk])).content.decode()
+    assert "共享给北区的项目" in page
+    assert "华南保密客户有限公司" not in page
+    assert "一条您无权查看的记录" in page or "a record you cannot see" in page
+    client.force_login(world.south_seller)
+    assert "华南保密客户有限公司" in client.get(reverse("example_app:project_detail", args=[project.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_lists_and_exports_do_not_name_a_related_record_the_reader_cannot_see(client, world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Share
+    from tests.example_app.models import Project
+
+    hidden = CustomerFactory(owner=world.south_seller, name="华南保密客户有限公司")
+    project = ProjectFactory(owner=world.south_seller, customer=hidden, name="共享给北区的项目")
+    own = ProjectFactory(owner=world.seller1, name="自己的项目")
+    Share.objects.create(content_type=ContentType.objects.get_for_model(Project), object_id=project.pk,
+                         employee=world.seller1)
+    client.force_login(world.seller1)
+    url = reverse("example_app:project_list")
+    page = client.get(url).content.decode()
+    assert "共享给北区的项目" in page and "自己的项目" in page and own.customer.name in page
+    assert "华南保密客户有限公司" not in page
+    export = client.get(url, {"export": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert "共享给北区的项目" in text and "华南保密客户有限公司" not in text
