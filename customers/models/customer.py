@@ -7,8 +7,8 @@ from taggit.managers import TaggableManager
 from core.models import KedaoModel, PhoneField, ScopedModel, WebsiteField
 from core.search import SearchKeyModel
 
-from .fields import CreditCodeField
-from .validators import normalize_credit_code, validate_credit_code
+from ..fields import CreditCodeField
+from ..validators import normalize_credit_code, validate_credit_code
 
 
 class Industry(models.TextChoices):

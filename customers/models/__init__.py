@@ -1,0 +1,8 @@
+"""Customer models, one module per sub-domain (DESIGN.md: a module past ~500 lines splits).
+
+Each module's models are re-exported here, so `from customers.models import Customer` stays true.
+"""
+
+from .customer import Contact, Customer, DecisionRole, Industry, Level, Source
+
+__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "Source"]
