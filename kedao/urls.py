@@ -1,4 +1,4 @@
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -28,8 +28,9 @@ urlpatterns = [
     path("api/auth/token/", auth.ObtainTokenView.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI: the split view serves its start-up script from this URL (no inline script); the
-    # page's own <style> and Swagger UI's style attributes need inline styles, on this page only.
-    path("api/docs/", csp_update({"style-src": ["'unsafe-inline'"]})(
+    # page's own <style> and Swagger UI's style attributes need inline styles, on this page only
+    # (replaced, not added to: beside the plotly hashes a browser would ignore 'unsafe-inline').
+    path("api/docs/", csp_replace({"style-src": ["'self'", "'unsafe-inline'"]})(
         SpectacularSwaggerSplitView.as_view(url_name="api_schema")), name="api_docs"),
     path("api/org/", include("org.api.urls")),
     path("api/customers/", include("customers.api.urls")),

@@ -27,7 +27,10 @@ def test_pages_send_a_strict_policy(client, world):
         assert response.status_code == 200, url
         policy = _directives(response)
         assert policy["default-src"] == ["'self'"]
-        assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"]
+        # Styles: our own files, plus exactly plotly.js's two <style> contents by hash.
+        assert policy["script-src"] == ["'self'"]
+        assert policy["style-src"][0] == "'self'" and all(s.startswith("'sha256-") for s in policy["style-src"][1:])
+        assert len(policy["style-src"]) == 3
         assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
         assert "'unsafe-inline'" not in response["Content-Security-Policy"]
         assert "'unsafe-eval'" not in response["Content-Security-Policy"]

@@ -1,3 +1,9 @@
+import plotly.graph_objects as go
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
+from django.views.generic import TemplateView
+
+from core.charts import figure_html
 from core.tagging import prefetch_tags
 from core.views import generic
 
@@ -33,3 +39,15 @@ class ProjectBulkEditView(generic.BulkEditView):
 
 class ProjectBulkDeleteView(generic.BulkDeleteView):
     queryset = Project.objects.all()
+
+
+class ProjectChartView(LoginRequiredMixin, TemplateView):
+    """A chart page (test-only): plotly under the strict CSP, as real pages will use it."""
+
+    template_name = "example_app/project_chart.html"
+
+    def get_context_data(self, **kwargs):
+        counts = dict(Project.objects.visible_to(self.request.user, "view").values_list("stage")
+                      .annotate(n=Count("pk")).order_by())
+        figure = go.Figure(go.Bar(x=list(counts) or ["-"], y=list(counts.values()) or [0]))
+        return {**super().get_context_data(**kwargs), "chart": figure_html(figure, label="Projects by stage")}
