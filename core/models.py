@@ -52,10 +52,15 @@ class KedaoQuerySet(models.QuerySet):
             return self.none()
         return self.filter(condition)
 
-    # Bulk writes skip save(): rows that keep a search key (core.search) get it filled here.
+    # Bulk writes skip save(): rows that keep a search key (core.search) get it filled here, and
+    # so do rows with other derived keys (`fill_derived_keys()` / `derived_key_fields(changed)`,
+    # e.g. customers' duplicate-matching keys).
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         fill_search_keys(objs)
+        if hasattr(self.model, "fill_derived_keys"):
+            for obj in objs:
+                obj.fill_derived_keys()
         return super().bulk_create(objs, *args, **kwargs)
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -63,6 +68,12 @@ class KedaoQuerySet(models.QuerySet):
             objs = list(objs)
             fill_search_keys(objs)
             fields = [*fields, "search_key"]
+        derived = self.model.derived_key_fields(fields) if hasattr(self.model, "derived_key_fields") else []
+        if derived:
+            objs = list(objs)
+            for obj in objs:
+                obj.fill_derived_keys()
+            fields = [*fields, *(name for name in derived if name not in fields)]
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 

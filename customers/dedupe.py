@@ -188,6 +188,11 @@ def _pinyin(text):
     return "".join(lazy_pinyin(text))
 
 
+def pinyin_key(key):
+    """The pinyin of a trade name (`name_key`): equal for a homophone typo (记术 / 技术)."""
+    return _pinyin(key) if key else ""
+
+
 def phone_key(phone):
     """Digits only, without a leading country code or trunk zero: "+86 010-8888 6666" → "1088886666"."""
     digits = _DIGITS.sub("", unicodedata.normalize("NFKC", phone or ""))

@@ -14,7 +14,7 @@ class CustomerForm(KedaoModelForm):
     class Meta:
         model = Customer
         fields = ("name", "short_name", "kind", "credit_code", "level", "industry", "source", "province", "city",
-                  "district", "address", "phone", "website", "owner", "tags", "notes")
+                  "district", "address", "phone", "email", "website", "owner", "tags", "notes")
         widgets = {"owner": AutocompleteSelect("org.employee"), "notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

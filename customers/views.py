@@ -15,7 +15,7 @@ class CustomerView(generic.ObjectView):
     queryset = Customer.objects.select_related("owner", "org_unit", "updated_by")
     highlights = ("owner", "level", "kind", "city", "phone")
     detail_fields = ("name", "short_name", "kind", "credit_code", "level", "industry", "source", "province",
-                     "city", "district", "address", "phone", "website", "tags", "notes")
+                     "city", "district", "address", "phone", "email", "website", "tags", "notes")
 
 
 class CustomerEditView(generic.ObjectEditView):

@@ -14,7 +14,7 @@ class CustomerSerializer(ScopedModelSerializer):
     class Meta:
         model = Customer
         fields = (*ScopedModelSerializer.base_fields, "name", "short_name", "kind", "credit_code", "industry",
-                  "province", "city", "district", "address", "phone", "website", "level", "source", "notes",
+                  "province", "city", "district", "address", "phone", "email", "website", "level", "source", "notes",
                   "tags")
 
 

@@ -9,6 +9,7 @@ from core.search import SearchKeyModel
 
 from ..fields import CreditCodeField
 from ..validators import normalize_credit_code, validate_credit_code
+from .matching import MatchKeyModel
 
 
 class Industry(models.TextChoices):
@@ -44,7 +45,7 @@ class Source(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Customer(ScopedModel, SearchKeyModel):
+class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
     # Everything `q` matches, in one column: one LIKE that the trigram index serves (a CEO's search
     # over 200,000 customers for a name that is not there: 5 ms instead of 400 ms, docs/benchmarks.md).
     search_text_fields = ("name", "short_name", "credit_code", "phone")
@@ -66,6 +67,7 @@ class Customer(ScopedModel, SearchKeyModel):
     district = models.CharField(_("district"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = PhoneField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     website = WebsiteField(_("website"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.POTENTIAL)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
