@@ -148,9 +148,8 @@ def _found(keys, base):
         if connection.vendor == "postgresql":
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
-                table = Customer._meta.db_table
                 cursor.execute(
-                    f'SELECT id FROM "{table}" WHERE match_name %% %s AND deleted_at IS NULL '
+                    "SELECT id FROM customers_customer WHERE match_name %% %s AND deleted_at IS NULL "
                     "ORDER BY similarity(match_name, %s) DESC LIMIT %s",
                     [key, key, TRIGRAM_LIMIT])
                 ids = [row[0] for row in cursor.fetchall() if row[0] not in found]
