@@ -167,6 +167,9 @@ class ScopedModel(KedaoModel):
     )
 
     scope_kind = "scoped"
+    # True on a model whose owner may be empty: such a row sits in the public pool of its org unit
+    # (customers' 公海), visible to the people of that unit's subtree (org.permissions).
+    scope_pool = False
 
     class Meta:
         abstract = True

@@ -334,3 +334,30 @@ def set_password_setter(setter):
 
 def password_setter():
     return _password_setter
+
+
+# --- Handover (issue 8: a leaver's records go to another user; org/handover.py) ------------------
+
+
+@dataclass
+class HandoverHook:
+    """Something beyond the records of scoped object types that a handover moves (account-team
+    places, open work of other apps). `count(from_user, customer_ids)` → how many (for the preview);
+    `apply(from_user, to_user, customer_ids, actor)` → how many moved, inside the handover's
+    transaction. `customer_ids` is None for "everything of the leaver", else the selected ids."""
+
+    key: str
+    label: str
+    count: callable
+    apply: callable
+
+
+_handover_hooks: dict[str, HandoverHook] = {}
+
+
+def register_handover_hook(key, label, count, apply):
+    _handover_hooks[key] = HandoverHook(key=key, label=label, count=count, apply=apply)
+
+
+def handover_hooks():
+    return list(_handover_hooks.values())

@@ -97,6 +97,22 @@ def unit_ids(user, with_subtree):
     return cache[key]
 
 
+# The actions a public pool reaches: its customers are looked at (and claimed through a service);
+# changing or deleting them takes a unit or subtree scope over the pool's unit, as for any record.
+POOL_ACTIONS = ("view", "export")
+
+
+def pool_unit_ids(user):
+    """The pools the user sees: their own unit's and every unit above it (an employee of a unit's
+    subtree sees that unit's pool; a pool of another region stays hidden). The unit's materialised
+    path lists its ancestors' ids."""
+    cache = _cache(user)
+    if "pools" not in cache:
+        path = OrgUnit.objects.filter(pk=user.unit_id).values_list("path", flat=True).first() if user.unit_id else None
+        cache["pools"] = {int(segment) for segment in path.split(".")} if path else set()
+    return cache["pools"]
+
+
 def shared_ids(user, model, action):
     """Records of `model` shared with the user or one of the user's teams."""
     from core.models import Share
@@ -147,6 +163,10 @@ def scope_filter(user, model, action, deleted_parents=False):
         units = unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
         if units:
             condition |= Q(org_unit_id__in=sorted(units))
+    if getattr(model, "scope_pool", False) and action in POOL_ACTIONS:
+        pools = pool_unit_ids(user)
+        if pools:
+            condition |= Q(owner_id__isnull=True, org_unit_id__in=sorted(pools))
     if action in ("view", "export", "change"):
         shared = shared_ids(user, model, action)
         if shared:

@@ -16,6 +16,10 @@ applies the rules as the documentation states them:
   (view, export) and editable when the share allows it — if the role grants the action at all;
 - a record that follows its parent (contact → customer) is visible when the parent is visible,
   and may be added, changed or deleted when the parent may be changed;
+- a record without owner sits in the public pool of its org unit (customers' 公海, models with
+  `scope_pool`): whoever is granted view or export sees it when their own unit is that unit or lies
+  below it (pools of other regions stay hidden); unit, subtree and all scopes reach it as any row
+  of their units;
 - a "global" object (org units, roles…) is visible in full to whoever is granted the action;
 - superusers see everything, inactive users nothing, soft-deleted rows nobody.
 
@@ -46,6 +50,7 @@ class OrgFacts:
 
     unit_parent: dict = field(default_factory=dict)  # unit id → parent id (alive units only)
     unit_manager: dict = field(default_factory=dict)  # unit id → manager id
+    all_unit_parent: dict = field(default_factory=dict)  # unit id → parent id (units in the bin too)
     people: dict = field(default_factory=dict)  # employee id → Person
     role_grants: dict = field(default_factory=dict)  # role id → {(object type key, action): {scopes}}
     team_people: dict = field(default_factory=dict)  # team id → {member ids} ∪ {leader id}
@@ -64,6 +69,7 @@ class OrgFacts:
         ):
             facts.unit_parent[pk] = parent_id
             facts.unit_manager[pk] = manager_id
+        facts.all_unit_parent = dict(OrgUnit.all_objects.values_list("pk", "parent_id"))
         for pk, unit_id, manager_id, superuser, active in Employee.objects.values_list(
             "pk", "unit_id", "manager_id", "is_superuser", "is_active"
         ):
@@ -157,6 +163,18 @@ class OrgFacts:
                 current, hops = self.unit_parent.get(current), hops + 1
         return inside
 
+    def units_above(self, user_id):
+        """The user's unit and every unit above it, walking parent pointers (deleted units too:
+        a pool does not vanish with a unit in the bin, as its customers still point at it)."""
+        person = self.people.get(user_id)
+        if person is None or person.unit_id is None:
+            return set()
+        found, current = set(), person.unit_id
+        while current is not None and current not in found:
+            found.add(current)
+            current = self.all_unit_parent.get(current)
+        return found
+
     def teams_of(self, user_id):
         return {team for team, people in self.team_people.items() if user_id in people}
 
@@ -213,7 +231,10 @@ class OwnedRecords(Rule):
         if "subtree" in scopes:
             units |= facts.units_within(facts.home_units(user_id))
         shared = facts.shared_with(user_id, key, action)
-        return {pk for pk, owner, unit in rows if owner in owners or unit in units or pk in shared}
+        pools = facts.units_above(user_id) if getattr(model, "scope_pool", False) and action in ("view", "export") \
+            else set()
+        return {pk for pk, owner, unit in rows
+                if owner in owners or unit in units or pk in shared or (owner is None and unit in pools)}
 
 
 class FollowsParent(Rule):

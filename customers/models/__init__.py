@@ -4,5 +4,6 @@ Each module's models are re-exported here, so `from customers.models import Cust
 """
 
 from .customer import Contact, Customer, DecisionRole, Industry, Level, Source
+from .pool import PoolMove, PoolRule
 
-__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "Source"]
+__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "PoolMove", "PoolRule", "Source"]

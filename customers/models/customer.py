@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,10 @@ class Source(models.TextChoices):
 
 
 class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
+    # A customer without an owner sits in the public pool (公海) of its org unit (customers/pool.py);
+    # org.permissions shows pool customers to the people of that unit's subtree.
+    scope_pool = True
+
     # Everything `q` matches, in one column: one LIKE that the trigram index serves (a CEO's search
     # over 200,000 customers for a name that is not there: 5 ms instead of 400 ms, docs/benchmarks.md).
     search_text_fields = ("name", "short_name", "credit_code", "phone")
@@ -73,6 +78,21 @@ class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     tags = TaggableManager(_("tags"), blank=True)
+    # Nullable here only: a customer in the public pool has no owner (ScopedModel's owner is required).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True,
+    )
+    # Set by customers.services.customer_touch (a logged contact; activities later).
+    last_contacted_at = models.DateTimeField(_("last contacted"), null=True, blank=True, editable=False,
+                                             db_index=True)
+    # When the current owner got it (claim, assignment, handover): the return-to-pool clock starts
+    # here when nobody has contacted the customer since.
+    owned_since = models.DateTimeField(_("owned since"), null=True, blank=True, editable=False)
+    # The owner was warned that it returns to the pool soon (reset by a contact or a new owner).
+    return_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    audit_exclude = (*ScopedModel.audit_exclude, "return_warned_at")
 
     class Meta:
         verbose_name = _("customer")
@@ -82,6 +102,9 @@ class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
             models.Index(fields=["owner", "-updated_at"], name="customer_owner_updated"),
             models.Index(fields=["org_unit", "-updated_at"], name="customer_unit_updated"),
             models.Index(fields=["name"], name="customer_name"),
+            # The pool page: pool customers of a unit, newest first.
+            models.Index(fields=["org_unit", "-updated_at"], name="customer_pool_unit",
+                         condition=Q(owner__isnull=True)),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -93,6 +116,12 @@ class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def handover_updates(now):
+        """Columns a handover (org/handover.py) sets besides owner and unit: the new owner's
+        return-to-pool clock starts now."""
+        return {"owned_since": now, "return_warned_at": None}
 
     def clean(self):
         self.credit_code = normalize_credit_code(self.credit_code)
