@@ -361,3 +361,28 @@ def register_handover_hook(key, label, count, apply):
 
 def handover_hooks():
     return list(_handover_hooks.values())
+
+
+# --- Scheduled jobs (issue 8: the pool's automatic return; `manage.py run_scheduled`) -----------
+
+
+@dataclass
+class ScheduledJob:
+    """A periodic job: `run(now)` does one round and returns a short summary (str or None);
+    `every` is the interval in seconds `run_scheduled --loop` keeps between rounds."""
+
+    key: str
+    label: str
+    run: callable
+    every: int = 3600
+
+
+_scheduled_jobs: dict[str, ScheduledJob] = {}
+
+
+def register_scheduled_job(key, label, run, *, every=3600):
+    _scheduled_jobs[key] = ScheduledJob(key=key, label=label, run=run, every=every)
+
+
+def scheduled_jobs():
+    return sorted(_scheduled_jobs.values(), key=lambda job: job.key)

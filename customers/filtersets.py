@@ -1,4 +1,5 @@
 import django_filters
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import KedaoFilterSet
@@ -13,7 +14,7 @@ class CustomerFilterSet(KedaoFilterSet):
     # (core.search; Customer.search_text_fields).
     search_fields = ("search_key",)
     ordering_fields = ("name", "short_name", "credit_code", "updated_at", "created_at", "level", "industry",
-                       "province", "city", "phone", ("owner__username", "owner"))
+                       "province", "city", "phone", ("owner__username", "owner"), "last_contacted_at")
 
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
     industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
@@ -29,6 +30,11 @@ class CustomerFilterSet(KedaoFilterSet):
                                     distinct=True)
     updated_after = django_filters.DateFilter(field_name="updated_at", lookup_expr="date__gte",
                                               label=_("Updated since"))
+    # Not contacted for N days: the last contact (or, never contacted, the creation) is older.
+    not_contacted_days = django_filters.NumberFilter(
+        method="not_contacted_for", label=_("Not contacted for (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(3650)])
+    in_pool = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull", label=_("In the public pool"))
 
     class Meta:
         model = Customer
@@ -36,6 +42,11 @@ class CustomerFilterSet(KedaoFilterSet):
 
     def in_unit_subtree(self, queryset, name, value):
         return queryset.filter(org_unit__in=value.subtree().values("pk"))
+
+    def not_contacted_for(self, queryset, name, value):
+        from .selectors import not_contacted
+
+        return not_contacted(queryset, int(value))
 
 
 class ContactFilterSet(KedaoFilterSet):

@@ -11,13 +11,14 @@ class CustomerTable(KedaoTable):
     org_unit = tables.Column(orderable=False)
     tags = TagsColumn(orderable=False)
     updated_at = DateTimeColumn(format="Y-m-d H:i")
+    last_contacted_at = DateTimeColumn(format="Y-m-d")
 
     class Meta(KedaoTable.Meta):
         model = Customer
         fields = ("pk", "name", "short_name", "credit_code", "level", "industry", "province", "city", "phone",
-                  "owner", "org_unit", "tags", "updated_at")
+                  "owner", "org_unit", "tags", "last_contacted_at", "updated_at")
 
-    default_hidden = ("short_name", "credit_code", "province")
+    default_hidden = ("short_name", "credit_code", "province", "last_contacted_at")
 
 
 class ContactTable(KedaoTable):

@@ -15,7 +15,7 @@ class OrgConfig(AppConfig):
             set_permission_provider,
         )
 
-        from . import demo, panels, permissions, services
+        from . import demo, handover_views, panels, permissions, services
         from . import filtersets as f
         from .models import Employee, OrgUnit, ProductLine, Role, Team
         from .services import register_write_guards
@@ -33,6 +33,7 @@ class OrgConfig(AppConfig):
         register_menu_item(group, _("Product lines"), "org:productline_list", ProductLine, order=830)
         register_menu_item(group, _("Roles"), "org:role_list", Role, order=840)
         panels.register()
+        handover_views.register()
         register_demo_builder("org", demo.build, order=10)
         # core asks org for the scope decision through this hook, so core imports no app.
         set_permission_provider(permissions)

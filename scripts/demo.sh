@@ -11,12 +11,15 @@ $PY manage.py demo_data
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py db_worker --interval 2 >var/worker.log 2>&1 &
 worker=$!
-trap 'kill $worker 2>/dev/null || true' EXIT INT TERM
+# The clock of periodic jobs (the pool's automatic return and warnings); cron/systemd in production.
+$PY manage.py run_scheduled --loop >var/scheduled.log 2>&1 &
+scheduler=$!
+trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   Kedao is running at http://127.0.0.1:8000   (Ctrl-C stops server and worker)
   Log in as admin / admin, or as any demo user listed above with the password "demo"
-  (ceo, north.manager, north.seller1 …). Background worker log: var/worker.log
+  (ceo, north.manager, north.seller1 …). Background worker log: var/worker.log, periodic jobs: var/scheduled.log
 
 MSG
 $PY manage.py runserver 127.0.0.1:8000

@@ -15,7 +15,8 @@ class CustomerSerializer(ScopedModelSerializer):
         model = Customer
         fields = (*ScopedModelSerializer.base_fields, "name", "short_name", "kind", "credit_code", "industry",
                   "province", "city", "district", "address", "phone", "email", "website", "level", "source", "notes",
-                  "tags")
+                  "tags", "last_contacted_at")
+        read_only_fields = ("last_contacted_at",)
 
 
 

@@ -32,6 +32,11 @@ CUSTOMER_ROWS = [
     ("乙·南区共享客户", "south_seller", {"shares": [("seller3", False), ("seller2", True)]}),
     ("乙·南区单元客户", "unit_viewer", {}),
     ("丙·已删除客户", "seller1", {"deleted": True}),
+    # Public pools (no owner): 北区's is seen by everyone in 北区's subtree, 北京分公司's by its own
+    # subtree (and by managers above it), 南区's by nobody in 北区.
+    ("甲·北区公海客户", None, {"unit": "north"}),
+    ("丙·北京分公司公海客户", None, {"unit": "nb1"}),
+    ("丙·南区公海客户", None, {"unit": "south"}),
 ]
 
 
@@ -40,7 +45,7 @@ def build_customer_scope_rows(ctx):
     content_type = ContentType.objects.get_for_model(Customer)
     rows = []
     for name, owner, extra in CUSTOMER_ROWS:
-        owner = ctx.users[owner]
+        owner = ctx.users[owner] if owner else None
         unit = ctx.units[extra["unit"]] if "unit" in extra else owner.unit
         customer = CustomerFactory(name=name, owner=owner, org_unit=unit)
         if "team" in extra:
@@ -127,16 +132,19 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
     # --- the world's proof (issue: "Done when") -------------------------------------------------
 
     WORLD_PROOF = {
-        "seller1": {"甲·销售一部一号客户", "乙·销售一部二号团队客户"},
+        "seller1": {"甲·销售一部一号客户", "乙·销售一部二号团队客户", "甲·北区公海客户", "丙·北京分公司公海客户"},
+        "seller3": {"乙·天津三号客户", "乙·三号南区旧客户", "乙·南区共享客户", "甲·北区公海客户"},
+        "south_seller": {"乙·南区共享客户", "乙·销售一部二号团队客户", "丙·南区公海客户"},
         "north_manager": {"甲·北区直属客户", "甲·北京分公司客户", "甲·销售一部经理客户", "甲·销售一部一号客户",
-                          "乙·销售一部二号团队客户", "乙·天津三号客户"},
+                          "乙·销售一部二号团队客户", "乙·天津三号客户", "甲·北区公海客户", "丙·北京分公司公海客户"},
         "ceo": {name for name, _owner, extra in CUSTOMER_ROWS if not extra.get("deleted")},
     }
 
     @pytest.mark.parametrize("surface", ["page", "api", "search", "export"])
     @pytest.mark.parametrize("who", sorted(WORLD_PROOF))
     def test_world_proof(self, ctx, client, who, surface):
-        """north.seller1: own + team; north.manager: 北区's subtree; ceo: everything."""
+        """north.seller1: own + team + the pools above them; seller3: not 北京分公司's pool (a sibling
+        branch); south.seller: 南区's pool only; north.manager: 北区's subtree; ceo: everything."""
         self.login(client, ctx, who)
         if surface == "page":
             pks = listed_pks(client.get(reverse("customers:customer_list")))

@@ -1,0 +1,202 @@
+"""Pages of the public pool (公海) and of last contacts: the pool list with claim and assign, release
+and "log a contact" on the customer page, and "not contacted for N days" by unit and owner."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.permissions import has_perm
+from core.widgets import AutocompleteSelect
+from org.models import Employee, OrgUnit
+
+from . import selectors, services
+from .models import Customer
+
+PER_PAGE = 50
+
+
+def _visible_customer(request, pk, action="view"):
+    if not has_perm(request.user, Customer, "view"):
+        raise PermissionDenied
+    customer = Customer.objects.visible_to(request.user, "view").select_related("owner", "org_unit") \
+        .filter(pk=pk).first()
+    if customer is None:
+        raise Http404
+    return customer
+
+
+def _back(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+@login_required
+def pool_list(request):
+    """The pool customers the user sees, by pool (unit), with claim buttons and the user's caps."""
+    if not has_perm(request.user, Customer, "view"):
+        raise PermissionDenied
+    rows = Customer.objects.visible_to(request.user, "view").filter(owner__isnull=True)
+    pools = OrgUnit.all_objects.filter(pk__in=rows.order_by().values("org_unit_id").distinct()).order_by("path")
+    unit = None
+    if request.GET.get("unit"):
+        try:
+            unit = pools.get(pk=int(request.GET["unit"]))
+        except (ValueError, OrgUnit.DoesNotExist):
+            raise Http404 from None
+        rows = rows.filter(org_unit=unit)
+    query = (request.GET.get("q") or "").strip()[:100]
+    if query:
+        rows = rows.filter(search_key__icontains=query.lower().replace(" ", ""))
+    page = Paginator(rows.select_related("org_unit").order_by("-updated_at", "-pk"), PER_PAGE) \
+        .get_page(request.GET.get("page"))
+    assignable = set(Customer.objects.visible_to(request.user, "change")
+                     .filter(pk__in=[c.pk for c in page]).values_list("pk", flat=True))
+    may_claim = has_perm(request.user, Customer, "change")
+    return render(request, "customers/pool.html", {
+        "page": page, "pools": pools, "unit": unit, "query": query, "assignable": assignable,
+        "may_claim": may_claim, "standing": services.seller_standing(request.user) if may_claim else None,
+        "rules": services.rules_for(unit) if unit else None,
+        "here": request.get_full_path(),
+    })
+
+
+def _post_only(request):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    return None
+
+
+@login_required
+def customer_claim(request, pk):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    customer = _visible_customer(request, pk)
+    try:
+        services.customer_claim(customer=customer, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return _back(request, reverse("customers:pool"))
+    messages.success(request, _("%(name)s is now yours.") % {"name": customer})
+    return _back(request, customer.get_absolute_url())
+
+
+@login_required
+def customer_release(request, pk):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    customer = _visible_customer(request, pk)
+    try:
+        services.customer_release(customer=customer, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(customer.get_absolute_url())
+    messages.success(request, _("%(name)s is back in the public pool.") % {"name": customer})
+    # The user may no longer see it (a seller sees only the pools above them): go to the pool.
+    if Customer.objects.visible_to(request.user, "view").filter(pk=customer.pk).exists():
+        return redirect(customer.get_absolute_url())
+    return redirect("customers:pool")
+
+
+@login_required
+def customer_touch(request, pk):
+    refused = _post_only(request)
+    if refused:
+        return refused
+    customer = _visible_customer(request, pk)
+    try:
+        services.customer_touch(customer=customer, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Contact with %(name)s logged.") % {"name": customer})
+    return redirect(customer.get_absolute_url())
+
+
+class AssignForm(forms.Form):
+    to_user = forms.ModelChoiceField(queryset=Employee.objects.filter(is_active=True), label=gettext_lazy("Assign to"),
+                                     widget=AutocompleteSelect("org.employee"))
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=200)
+
+
+@login_required
+def customer_assign(request, pk):
+    customer = _visible_customer(request, pk)
+    if not Customer.objects.visible_to(request.user, "change").filter(pk=customer.pk).exists():
+        raise PermissionDenied
+    form = AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.customer_assign(customer=customer, to_user=form.cleaned_data["to_user"], actor=request.user,
+                                     reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s assigned to %(person)s.")
+                             % {"name": customer, "person": form.cleaned_data["to_user"]})
+            return redirect("customers:pool")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "customers/assign.html", {"customer": customer, "form": form}, status=status)
+
+
+@login_required
+def not_contacted_page(request):
+    """Customers not contacted for N days, counted per owner and per unit (with its sub-units)."""
+    if not has_perm(request.user, Customer, "view"):
+        raise PermissionDenied
+    raw = request.GET.get("days") or "30"
+    try:
+        days = int(raw)
+        if not 1 <= days <= 3650:
+            raise ValueError
+    except ValueError:
+        return render(request, "customers/not_contacted.html", {
+            "days": raw, "error": _("Enter a whole number of days between 1 and 3650.")}, status=400)
+    counts = selectors.not_contacted_by_owner(request.user, days)
+    owners = Employee.objects.in_bulk({owner for _unit, owner, _count in counts})
+    units = {unit.pk: unit for unit in OrgUnit.all_objects.filter(pk__in={u for u, _o, _c in counts})}
+    list_url = reverse("customers:customer_list")
+    by_owner = sorted(
+        ({"unit": units.get(unit_id), "owner": owners.get(owner_id), "count": count,
+          "url": f"{list_url}?{urlencode({'not_contacted_days': days, 'owner': owner_id})}"}
+         for unit_id, owner_id, count in counts),
+        key=lambda row: (row["unit"].path if row["unit"] else "", -row["count"]))
+    # A unit counts its own and its sub-units' customers, as the list's unit filter does.
+    unit_totals = {}
+    paths = {unit.pk: unit.path for unit in units.values()}
+    ancestors_needed = set()
+    for unit_id, _owner, count in counts:
+        for segment in (paths.get(unit_id) or "").split("."):
+            if segment:
+                ancestor = int(segment)
+                ancestors_needed.add(ancestor)
+                unit_totals[ancestor] = unit_totals.get(ancestor, 0) + count
+    visible_units = {unit.pk: unit for unit in OrgUnit.all_objects.filter(pk__in=ancestors_needed)}
+    by_unit = [{"unit": unit, "count": unit_totals[pk], "depth": unit.depth,
+                "url": f"{list_url}?{urlencode({'not_contacted_days': days, 'org_unit': pk})}"}
+               for pk, unit in sorted(visible_units.items(), key=lambda item: item[1].path)]
+    return render(request, "customers/not_contacted.html", {
+        "days": days, "by_owner": by_owner, "by_unit": by_unit,
+        "total": sum(count for _u, _o, count in counts),
+        "all_url": f"{list_url}?{urlencode({'not_contacted_days': days})}",
+    })
