@@ -27,8 +27,8 @@ def check_rule(org_unit, return_after_days, warn_days_before):
 
 
 class PoolRuleFilterSet(KedaoFilterSet):
-    search_fields = ("org_unit__name",)
-    ordering_fields = (("org_unit__path", "org_unit"), "holding_cap", "daily_claim_cap", "return_after_days",
+    search_fields = ("name", "org_unit__name")
+    ordering_fields = ("name", ("org_unit__path", "org_unit"), "holding_cap", "daily_claim_cap", "return_after_days",
                        "updated_at")
 
     org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Org unit"),
@@ -40,19 +40,20 @@ class PoolRuleFilterSet(KedaoFilterSet):
 
 
 class PoolRuleTable(KedaoTable):
-    org_unit = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by=("org_unit__path",))
+    name = tables.Column(linkify=True)
+    org_unit = tables.Column(order_by=("org_unit__path",))
     updated_at = DateTimeColumn(format="Y-m-d H:i")
 
     class Meta(KedaoTable.Meta):
         model = PoolRule
-        fields = ("pk", "org_unit", "holding_cap", "daily_claim_cap", "return_after_days", "warn_days_before",
-                  "updated_at")
+        fields = ("pk", "name", "org_unit", "holding_cap", "daily_claim_cap", "return_after_days",
+                  "warn_days_before", "updated_at")
 
 
 class PoolRuleForm(KedaoModelForm):
     class Meta:
         model = PoolRule
-        fields = ("org_unit", "holding_cap", "daily_claim_cap", "return_after_days", "warn_days_before")
+        fields = ("name", "org_unit", "holding_cap", "daily_claim_cap", "return_after_days", "warn_days_before")
         widgets = {"org_unit": AutocompleteSelect("org.orgunit")}
 
     def clean(self):
@@ -75,7 +76,7 @@ class PoolRuleListView(generic.ObjectListView):
 class PoolRuleView(generic.ObjectView):
     queryset = PoolRule.objects.select_related("org_unit", "updated_by")
     highlights = ("org_unit", "holding_cap", "daily_claim_cap", "return_after_days")
-    detail_fields = ("org_unit", "holding_cap", "daily_claim_cap", "return_after_days", "warn_days_before")
+    detail_fields = ("name", "org_unit", "holding_cap", "daily_claim_cap", "return_after_days", "warn_days_before")
 
 
 class PoolRuleEditView(generic.ObjectEditView):
@@ -94,7 +95,7 @@ class PoolRuleBulkDeleteView(generic.BulkDeleteView):
 class PoolRuleSerializer(KedaoModelSerializer):
     class Meta:
         model = PoolRule
-        fields = (*KedaoModelSerializer.base_fields, "org_unit", "holding_cap", "daily_claim_cap",
+        fields = (*KedaoModelSerializer.base_fields, "name", "org_unit", "holding_cap", "daily_claim_cap",
                   "return_after_days", "warn_days_before")
 
     def validate(self, attrs):

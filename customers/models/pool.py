@@ -12,6 +12,7 @@ class PoolRule(KedaoModel):
     """The pool rules of one org unit. A unit without rules follows its nearest ancestor's; the
     unit holding the rule is the pool that customers released below it go to."""
 
+    name = models.CharField(_("name"), max_length=100)
     org_unit = models.ForeignKey("org.OrgUnit", verbose_name=_("org unit"), on_delete=models.PROTECT,
                                  related_name="+")
     holding_cap = models.PositiveIntegerField(
@@ -39,7 +40,7 @@ class PoolRule(KedaoModel):
         ]
 
     def __str__(self):
-        return str(self.org_unit)
+        return self.name
 
 
 class PoolMove(models.Model):
