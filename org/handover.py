@@ -159,8 +159,8 @@ def _move_type(object_type, from_user, to_user, ids, actor, now, reason):
         audit.append(ObjectChange(
             user=actor, user_name=actor.get_username(), request_id=request_id, action=ObjectChange.Action.UPDATE,
             content_type=content_type, object_id=obj.pk, object_repr=str(obj)[:200],
-            prechange={"owner": before_owner, "org_unit": {"id": obj.org_unit_id, "label": str(obj.org_unit)}},
-            postchange={"owner": after_owner, "org_unit": after_unit, "handover": reason},
+            prechange_data={"owner": before_owner, "org_unit": {"id": obj.org_unit_id, "label": str(obj.org_unit)}},
+            postchange_data={"owner": after_owner, "org_unit": after_unit, "handover": reason},
         ))
     if not moved_ids:
         return 0
