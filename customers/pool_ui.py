@@ -32,7 +32,12 @@ def returning_soon(user):
 
 
 def register():
+    from core.registry import register_demo_builder
+
+    from . import pool_demo
     from .poolrules import PoolRuleFilterSet
+
+    register_demo_builder("customers.pool", pool_demo.build, order=25)  # after the customers
 
     register_object_type(PoolRule, filterset=PoolRuleFilterSet)
     register_menu_item(_("Customers"), _("Public pool"), "customers:pool", Customer, order=30)

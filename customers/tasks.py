@@ -17,4 +17,4 @@ def run_pool_job(now):
     from .services.pool import pool_return_due
 
     returned, warned = pool_return_due(now=now)
-    return f"{returned} returned to the pool, {warned} owners' customers warned"
+    return f"{returned} returned to the pool, owners warned about {warned}"
