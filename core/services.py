@@ -82,11 +82,11 @@ def _assign_scope_columns(instance, actor):
     if getattr(instance, "scope_kind", None) != "scoped":
         return
     if not instance.owner_id:
-        if not instance._state.adding and getattr(instance, "scope_pool", False):
-            # A pool record (no owner) edited by someone who may: it stays in its pool. Emptying
-            # the owner of an owned record is a move to the pool, which has its own service.
-            if getattr(instance, "_original_owner_id", None) is not None:
-                raise ValidationError({"owner": _("Release it to the pool instead of emptying the owner.")})
+        if (not instance._state.adding and getattr(instance, "scope_pool", False)
+                and getattr(instance, "_original_owner_id", None) is None):
+            # A pool record (no owner) edited by someone who may: it stays in its pool. (An owned
+            # record whose owner field is left empty goes to the editor, as a new one does; moving
+            # it to the pool is a service of its own, customers.services.customer_release.)
             return
         instance.owner = actor
     owner_changed = instance.owner_id != getattr(instance, "_original_owner_id", instance.owner_id)

@@ -34,7 +34,7 @@ class CustomerFilterSet(KedaoFilterSet):
     not_contacted_days = django_filters.NumberFilter(
         method="not_contacted_for", label=_("Not contacted for (days)"),
         validators=[MinValueValidator(1), MaxValueValidator(3650)])
-    in_pool = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull", label=_("In the public pool"))
+    in_pool = django_filters.BooleanFilter(method="in_pool_filter", label=_("In the public pool"))
 
     class Meta:
         model = Customer
@@ -42,6 +42,9 @@ class CustomerFilterSet(KedaoFilterSet):
 
     def in_unit_subtree(self, queryset, name, value):
         return queryset.filter(org_unit__in=value.subtree().values("pk"))
+
+    def in_pool_filter(self, queryset, name, value):
+        return queryset.filter(owner__isnull=value)
 
     def not_contacted_for(self, queryset, name, value):
         from .selectors import not_contacted

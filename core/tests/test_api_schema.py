@@ -50,6 +50,8 @@ def test_every_list_documents_its_ordering_allow_list_and_search_fields(schema):
 
 def test_writes_have_examples_and_the_error_answers(schema):
     for path, _view in kedao_endpoints(schema):
+        if "post" not in schema["paths"][path]:
+            continue  # a read-only list (the public pool)
         create = schema["paths"][path]["post"]
         examples = create["requestBody"]["content"]["application/json"]["examples"]
         assert examples["Create"]["value"], path

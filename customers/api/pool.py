@@ -1,6 +1,7 @@
 """API of the public pool: list, caps, claim, assign, release, log a contact (docs/api.md)."""
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -59,13 +60,23 @@ class TouchSerializer(serializers.Serializer):
     when = serializers.DateTimeField(required=False)
 
 
+class StandingSerializer(serializers.Serializer):
+    holding = serializers.IntegerField()
+    holding_cap = serializers.IntegerField(allow_null=True)
+    claimed_today = serializers.IntegerField()
+    daily_claim_cap = serializers.IntegerField(allow_null=True)
+    may_claim = serializers.BooleanField()
+
+
 class ClaimView(_CustomerMove):
+    @extend_schema(request=None, responses=CustomerSerializer, summary="Claim a customer from the pool")
     def post(self, request, pk):
         customer = self.customer(request, pk)
         return self.answer(request, services.customer_claim(customer=customer, actor=request.user))
 
 
 class AssignView(_CustomerMove):
+    @extend_schema(request=AssignSerializer, responses=CustomerSerializer, summary="Assign a pool customer")
     def post(self, request, pk):
         customer = self.customer(request, pk)
         data = AssignSerializer(data=request.data)
@@ -76,6 +87,7 @@ class AssignView(_CustomerMove):
 
 
 class ReleaseView(_CustomerMove):
+    @extend_schema(request=ReasonSerializer, responses=CustomerSerializer, summary="Release a customer to the pool")
     def post(self, request, pk):
         customer = self.customer(request, pk)
         data = ReasonSerializer(data=request.data)
@@ -85,6 +97,7 @@ class ReleaseView(_CustomerMove):
 
 
 class TouchView(_CustomerMove):
+    @extend_schema(request=TouchSerializer, responses=CustomerSerializer, summary="Log a contact with a customer")
     def post(self, request, pk):
         customer = self.customer(request, pk)
         data = TouchSerializer(data=request.data)
@@ -96,6 +109,7 @@ class TouchView(_CustomerMove):
 class StandingView(APIView):
     """GET /api/customers/pool/standing/: what the caller holds and claimed today, with the caps."""
 
+    @extend_schema(responses=StandingSerializer, summary="Your holding and today's claims against the caps")
     def get(self, request):
         if not has_perm(request.user, Customer, "view"):
             raise PermissionDenied()

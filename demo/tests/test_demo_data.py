@@ -68,12 +68,16 @@ def test_demo_company_is_realistic_and_logins_work():
         assert {p.object_type for p in role.permissions.all()} == keys, role.code
 
     codes = list(Customer.objects.values_list("credit_code", flat=True))
-    assert len(codes) == len(set(codes)) == 300
+    assert len(codes) == len(set(codes))
     for code in codes:
         validate_credit_code(code)
-    for customer in Customer.objects.select_related("owner"):
+    assert Customer.objects.filter(owner__isnull=False).count() == 300
+    for customer in Customer.objects.filter(owner__isnull=False).select_related("owner"):
         assert customer.org_unit_id == customer.owner.unit_id
         assert 1 <= customer.contacts.count() <= 3
+    # The public pool of 北区 (customers without owner), with its rules.
+    pool = Customer.objects.filter(owner__isnull=True)
+    assert pool.exists() and set(pool.values_list("org_unit__code", flat=True)) == {"NORTH"}
 
     ceo, manager, seller = users["ceo"], users["north.manager"], users["north.seller1"]
     everyone = Customer.objects.count()
@@ -82,7 +86,9 @@ def test_demo_company_is_realistic_and_logins_work():
     assert 0 < north_rows < everyone
     mine = Customer.objects.visible_to(seller)
     assert mine.filter(owner=seller).exists()
-    assert mine.exclude(owner=seller).exists(), "a customer of another seller is shared with north.seller1"
+    assert mine.exclude(owner=seller).filter(owner__isnull=False).exists(), \
+        "a customer of another seller is shared with north.seller1"
+    assert mine.filter(owner__isnull=True).exists(), "north.seller1 sees the pool of 北区"
 
 
 @pytest.mark.django_db
