@@ -2,7 +2,6 @@
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 

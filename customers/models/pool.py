@@ -57,11 +57,11 @@ class PoolMove(models.Model):
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.CASCADE,
                                  related_name="pool_moves")
     kind = models.CharField(_("move"), max_length=10, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL,
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("moved by"), on_delete=models.SET_NULL,
                               null=True, blank=True, related_name="+")
-    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("from"), on_delete=models.SET_NULL,
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("previous owner"), on_delete=models.SET_NULL,
                                   null=True, blank=True, related_name="+")
-    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("to"), on_delete=models.SET_NULL,
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("new owner"), on_delete=models.SET_NULL,
                                 null=True, blank=True, related_name="+")
     org_unit = models.ForeignKey("org.OrgUnit", verbose_name=_("pool"), on_delete=models.PROTECT,
                                  related_name="+")
