@@ -115,6 +115,9 @@ class RandomizedScopeTests(ObjectTestCase):
             record = self.owned_record(obj)
             if rng.random() < 0.3:  # the owner moved on; the record kept the unit it was assigned in
                 type(record)._base_manager.filter(pk=record.pk).update(org_unit=rng.choice(org.units))
+            if getattr(type(record), "scope_pool", False) and rng.random() < 0.2:
+                # In the public pool of its unit (no owner): seen from that unit's subtree.
+                type(record)._base_manager.filter(pk=record.pk).update(owner=None)
             if rng.random() < 0.4:
                 org.share(record)
             if record is not obj and rng.random() < 0.2:
