@@ -312,3 +312,85 @@ def test_checks_cost_a_fixed_number_of_queries_per_batch(seller, django_assert_m
     with django_assert_max_num_queries(15):
         results = checker.check(rows, list(range(2, 302)))
     assert all(result.action == "create" for result in results), results[0].errors
+
+
+# --- API -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(world):
+    client = APIClient()
+    client.force_authenticate(world.seller1)
+    return client
+
+
+def api_upload(api, data, name="a.xlsx", object_type="customers.customer"):
+    file = io.BytesIO(data)
+    file.name = name
+    return api.post("/api/imports/", {"object_type": object_type, "file": file}, format="multipart")
+
+
+def test_api_flow_upload_mapping_preview_commit_poll_errors(api, world):
+    response = api_upload(api, xlsx_bytes([["公司名称", "信用代码"], ["接口公司", make_credit_code()],
+                                           ["坏代码公司", "123"]]))
+    assert response.status_code == 201, response.json()
+    job = response.json()
+    assert job["mapping"] == ["name", "credit_code"] and job["status"] == "uploaded" and job["total_rows"] == 2
+    assert api.put(f"/api/imports/{job['id']}/mapping/", {"mapping": ["notes"]}, format="json").status_code == 400
+    response = api.put(f"/api/imports/{job['id']}/mapping/", {"mapping": ["name", "credit_code"],
+                                                               "skip_bad_rows": True}, format="json")
+    assert response.status_code == 200 and response.json()["skip_bad_rows"] is True
+    rows = api.get(f"/api/imports/{job['id']}/preview/").json()["rows"]
+    assert [row["action"] for row in rows] == ["create", "error"] and rows[1]["errors"][0]["column"] == "信用代码"
+    response = api.post(f"/api/imports/{job['id']}/commit/")
+    assert response.status_code == 202
+    polled = api.get(f"/api/imports/{job['id']}/").json()
+    assert (polled["status"], polled["percent"], polled["created_count"], polled["failed_count"]) == ("done", 100, 1, 1)
+    assert api.post(f"/api/imports/{job['id']}/commit/").status_code == 400  # once only
+    report = api.get(f"/api/imports/{job['id']}/errors/?file_format=csv")
+    assert report.status_code == 200 and "信用代码" in b"".join(report.streaming_content).decode("utf-8-sig")
+    assert Customer.objects.filter(name="接口公司", owner=world.seller1).exists()
+
+
+@pytest.mark.parametrize("data,name,field", [
+    (b"garbage\x00\x01", "x.csv", "file"), (zip_bomb.__name__, "bomb.xlsx", "file"), (b"a,b\n", "x.pdf", "file")])
+def test_api_bad_files_are_400(api, settings, data, name, field):
+    settings.KEDAO = {**settings.KEDAO, "IMPORT_MAX_UNCOMPRESSED_BYTES": 10 * 1024 * 1024}
+    if data == zip_bomb.__name__:
+        data = zip_bomb()
+    response = api_upload(api, data, name=name)
+    assert response.status_code == 400 and field in response.json()
+    assert not ImportJob.objects.exists()
+
+
+def test_api_unknown_type_is_400(api):
+    assert api_upload(api, xlsx_bytes([["a"], ["b"]]), object_type="org.role").status_code == 400
+
+
+# --- background export ----------------------------------------------------------------------------
+
+
+def test_large_export_runs_in_the_background_scoped_and_neutralised(client, seller, world, settings):
+    settings.KEDAO = {**settings.KEDAO, "EXPORT_BACKGROUND_ROWS": 3}
+    for index in range(4):
+        CustomerFactory(owner=seller, name=f"=导出{index}")
+    CustomerFactory(owner=world.south_seller, name="看不见的")
+    response = client.get(reverse("customers:customer_list") + "?export=xlsx&q=导出")
+    assert response.status_code == 302 and "/exports/" in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="export-download"' in page
+    from core.imports.models import ExportJob
+
+    job = ExportJob.objects.get()
+    assert job.status == "done" and job.total_rows == 4
+    download = client.get(reverse("core:export_download", kwargs={"pk": job.pk}))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert "'=导出0" in values and "=导出0" not in values  # neutralised
+    assert "看不见的" not in values
+    client.force_login(world.south_seller)
+    assert client.get(reverse("core:export_download", kwargs={"pk": job.pk})).status_code == 404
+    # A small export stays immediate.
+    client.force_login(seller)
+    settings.KEDAO = {**settings.KEDAO, "EXPORT_BACKGROUND_ROWS": 100}
+    assert client.get(reverse("customers:customer_list") + "?export=xlsx").status_code == 200
