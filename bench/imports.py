@@ -42,6 +42,14 @@ def generate(path, rows, seed=8):
 
     from customers.tests.factories import make_credit_code
 
+    from django.utils import translation
+
+    from customers.models import Customer, Level, Source
+
+    with translation.override("zh-hans"):
+        company = str(Customer.Kind.COMPANY.label)
+        levels = [str(Level.POTENTIAL.label), "", ""]
+        sources = [str(Source.TRADE_SHOW.label), str(Source.WEBSITE.label), ""]
     rng = random.Random(seed)
     places = [("北京市", "北京市", "海淀区"), ("上海市", "上海市", "浦东新区"), ("广东省", "深圳市", "南山区"),
               ("浙江省", "杭州市", "西湖区"), ("四川省", "成都市", "武侯区")]
@@ -59,9 +67,9 @@ def generate(path, rows, seed=8):
             name = f"{city[:2]}{''.join(rng.choice(words) for _ in range(3))}{index}{rng.choice(kinds)}"
             names.append(name)
         code = make_credit_code(rng) if rng.random() < 0.8 else ""
-        sheet.append([name, name[2:6], code, "企业", "", province, city, district, f"{district}科技园{index % 500}号",
-                      f"1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}", "", rng.choice(["潜在客户", "", ""]),
-                      rng.choice(["展会", "官网", ""]), "批量导入" if index % 7 else ""])
+        sheet.append([name, name[2:6], code, company, "", province, city, district, f"{district}科技园{index % 500}号",
+                      f"1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}", "", rng.choice(levels),
+                      rng.choice(sources), "批量导入" if index % 7 else ""])
     workbook.save(path)
 
 

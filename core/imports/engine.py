@@ -207,7 +207,9 @@ class Checker:
     # -- one cell -------------------------------------------------------------------------------
     def convert(self, name, text):
         model_field = self.fields[name]
-        text = clean_text(text, multiline=isinstance(model_field, models.TextField)).strip()
+        if _needs_cleaning(text):
+            text = clean_text(text, multiline=isinstance(model_field, models.TextField))
+        text = text.strip()
         if not text:
             return None if model_field.null else ("" if not model_field.is_relation else None)
         if name in self.choice_maps:
@@ -410,6 +412,29 @@ class Checker:
             else:
                 data[model_field.name] = _plain(model_field.value_from_object(instance))
         return data
+
+
+_DIRTY = None
+
+
+def _needs_cleaning(text):
+    """Whether clean_text() would change `text` (one regex search instead of a loop over every
+    character: most cells hold none of the characters it removes)."""
+    global _DIRTY
+    if _DIRTY is None:
+        import sys
+
+        ranges, start, previous = [], None, None
+        for code in range(sys.maxunicode + 1):
+            if unicodedata.category(chr(code)) in ("Cc", "Cf", "Cs") or chr(code) in "\u2028\u2029":
+                if start is None:
+                    start = code
+                previous = code
+            elif start is not None:
+                ranges.append((start, previous))
+                start = None
+        _DIRTY = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+    return bool(_DIRTY.search(text))
 
 
 def _owner_condition(condition):

@@ -193,6 +193,9 @@ def _looks_like_garbage(text):
 
 def cell_text(value):
     """The text of one cell: numbers without a spurious ".0", dates as ISO dates."""
+    kind = type(value)
+    if kind is str:  # most cells: the fast path first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -232,9 +235,10 @@ def _table(raw, max_rows):
     width = len(header)
     rows, numbers = [], []
     cap = max_rows if max_rows is not None else limit("IMPORT_MAX_ROWS")
+    text = cell_text
     for row in rows_iter:
         line += 1
-        texts = [cell_text(value) for value in row[:width]]
+        texts = [text(value) for value in row[:width]]
         if not any(texts):
             continue
         if len(rows) >= cap:
