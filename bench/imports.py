@@ -38,13 +38,11 @@ HEADER = ["客户名称", "简称", "统一社会信用代码", "客户类型", 
 
 
 def generate(path, rows, seed=8):
+    from django.utils import translation
     from openpyxl import Workbook
 
-    from customers.tests.factories import make_credit_code
-
-    from django.utils import translation
-
     from customers.models import Customer, Level, Source
+    from customers.tests.factories import make_credit_code
 
     with translation.override("zh-hans"):
         company = str(Customer.Kind.COMPANY.label)

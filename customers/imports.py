@@ -82,8 +82,8 @@ def _exact_hits(rows):
     codes = {r.get("credit_code", "").strip().upper() for r in rows} - {""}
     stored = {}
     if names or codes:
-        for pk, name, code in Customer.objects.filter(Q(name__in=names) | Q(credit_code__in=codes)).values_list(
-                "pk", "name", "credit_code"):
+        for name, code in Customer.objects.filter(Q(name__in=names) | Q(credit_code__in=codes)).values_list(
+                "name", "credit_code"):
             stored.setdefault(("name", name), name)
             if code:
                 stored.setdefault(("credit_code", code), name)

@@ -85,6 +85,9 @@ class ImportMapping(models.Model):
         verbose_name_plural = _("import mappings")
         constraints = [models.UniqueConstraint(fields=["user", "object_type"], name="importmapping_unique")]
 
+    def __str__(self):
+        return f"{self.user} · {self.object_type}"
+
 
 class ExportJob(models.Model):
     """A large export running in the background; its file is downloadable by its user only."""
