@@ -68,9 +68,16 @@ def post_mapping(client, job, action, mapping=None, **options):
 
 
 @pytest.fixture
-def seller(client, world):
+def seller(client, world, settings):
     client.force_login(world.seller1)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # messages compared in English below
     return world.seller1
+
+
+def test_messages_are_in_the_companys_language(client, world):
+    client.force_login(world.seller1)
+    response = upload(client, b"%PDF-1.4", name="a.pdf")
+    assert response.status_code == 400 and "这不是客道能读取的表格文件" in response.content.decode()
 
 
 HEADER = ["客户名称", "统一社会信用代码", "电话", "客户级别", "备注"]
