@@ -296,8 +296,10 @@ def test_import_button_on_lists_and_menu(client, seller):
         assert 'data-testid="import-button"' in client.get(reverse(name)).content.decode()
 
 
-def test_commit_through_the_database_queue(client, seller, settings):
+def test_commit_through_the_database_queue(client, seller, settings, monkeypatch):
     """The real backend: the request only queues; the worker (`db_worker`) imports."""
+    # The worker drops connections it deems stale: the test's own (inside its transaction) is not.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     job = job_of(upload(client, xlsx_bytes([["客户名称"], ["队列公司"]])))
     post_mapping(client, job, "commit")
