@@ -8,13 +8,16 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.registry import register_importer
 
 from .models import Contact, Customer
 
 CUSTOMER_FIELDS = ("name", "short_name", "kind", "credit_code", "industry", "province", "city", "district",
-                   "address", "phone", "website", "level", "source", "notes")
+                   "address", "phone", "email", "website", "level", "source", "notes")
+MATCHED = {"credit_code": _lazy("credit code"), "name": _lazy("name"), "phone": _lazy("phone"),
+           "email": _lazy("e-mail")}
 CUSTOMER_SYNONYMS = {
     "name": ("客户名称", "客户", "公司名称", "公司", "单位名称", "单位", "企业名称", "企业", "名称", "company",
              "customer name", "company name", "account"),
@@ -28,6 +31,7 @@ CUSTOMER_SYNONYMS = {
     "district": ("区", "区县", "县区", "county"),
     "address": ("地址", "详细地址", "公司地址", "注册地址", "street"),
     "phone": ("电话", "联系电话", "公司电话", "座机", "总机", "手机", "telephone", "tel"),
+    "email": ("邮箱", "电子邮箱", "公司邮箱", "邮件", "e-mail", "email address", "mail"),
     "website": ("网站", "网址", "官网", "主页", "url", "web"),
     "level": ("客户级别", "级别", "等级", "客户等级", "rating"),
     "source": ("来源", "客户来源", "lead source"),
@@ -61,17 +65,19 @@ def duplicate_hits(rows):
     except ImportError:
         return _exact_hits(rows)
     found = find_candidates_bulk([{"name": r.get("name", ""), "credit_code": r.get("credit_code", ""),
-                                   "phone": r.get("phone", ""), "email": r.get("email", "")} for r in rows])
+                                   "phone": r.get("phone", ""), "email": r.get("email", ""),
+                                   "id": r.get("_id")} for r in rows])
     hits = {}
     for index, candidates in (found or {}).items():
         labels = []
         for candidate in candidates:
+            keys = ", ".join(str(MATCHED.get(key, key)) for key in getattr(candidate, "matched", ()))
             customer = getattr(candidate, "customer", None)
-            if customer is None:
-                continue
-            labels.append(_("%(name)s (%(score)s%%, %(keys)s)") % {
-                "name": customer, "score": getattr(candidate, "score", ""),
-                "keys": ", ".join(getattr(candidate, "matched", ()))})
+            if customer is not None:
+                labels.append(_("%(name)s (%(score)s%%, %(keys)s)") % {
+                    "name": customer, "score": round(candidate.score), "keys": keys})
+            elif getattr(candidate, "row", None) is not None:
+                labels.append(_("row %(row)s of this file") % {"row": rows[candidate.row].get("_row", "?")})
         if labels:
             hits[index] = labels
     return hits
@@ -96,7 +102,7 @@ def _exact_hits(rows):
             if (key, value) in stored:
                 labels.append(_("%(name)s (exists)") % {"name": stored[(key, value)]})
             if (key, value) in first and first[(key, value)] != index:
-                labels.append(_("row %(row)s of this file") % {"row": first[(key, value)] + 2})
+                labels.append(_("row %(row)s of this file") % {"row": rows[first[(key, value)]].get("_row", "?")})
             first.setdefault((key, value), index)
         if labels:
             hits[index] = sorted(set(labels))

@@ -241,7 +241,9 @@ class Checker:
         self._check_uniques(results)
         if duplicates and self.importer.duplicates:
             pending = [r for r in results if r.action != "error"]
-            hits = self.importer.duplicates([r.values for r in pending]) or {}
+            hits = self.importer.duplicates([dict(r.values, _row=r.number,
+                                                  _id=r.instance.pk if r.action == "update" else None)
+                                             for r in pending]) or {}
             for index, labels in hits.items():
                 pending[index].duplicates = list(labels)
         return results
