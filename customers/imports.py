@@ -8,7 +8,7 @@
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.registry import register_importer
 
@@ -16,8 +16,8 @@ from .models import Contact, Customer
 
 CUSTOMER_FIELDS = ("name", "short_name", "kind", "credit_code", "industry", "province", "city", "district",
                    "address", "phone", "email", "website", "level", "source", "notes")
-MATCHED = {"credit_code": _lazy("credit code"), "name": _lazy("name"), "phone": _lazy("phone"),
-           "email": _lazy("e-mail")}
+MATCHED = {"credit_code": gettext_lazy("credit code"), "name": gettext_lazy("name"), "phone": gettext_lazy("phone"),
+           "email": gettext_lazy("e-mail")}
 CUSTOMER_SYNONYMS = {
     "name": ("客户名称", "客户", "公司名称", "公司", "单位名称", "单位", "企业名称", "企业", "名称", "company",
              "customer name", "company name", "account"),
