@@ -266,3 +266,7 @@ class Share(models.Model):
 
     def __str__(self):
         return str(self.employee or self.team)
+
+
+# Import and export jobs live in their own module (core/imports/); Django finds models here.
+from core.imports.models import ExportJob, ImportJob, ImportMapping  # noqa: E402, F401

@@ -386,3 +386,48 @@ def register_scheduled_job(key, label, run, *, every=3600):
 
 def scheduled_jobs():
     return sorted(_scheduled_jobs.values(), key=lambda job: job.key)
+
+
+# --- Imports (issue 8, point 8): each object type that can be imported from a spreadsheet ------
+@dataclass
+class Importer:
+    """How rows of a spreadsheet become records of `model` (core.imports does the rest: reading,
+    mapping, validation by the model's full_clean, uniques per batch, bulk writes, audit).
+
+    - `fields`: the model fields a column may fill, in the order the mapping form offers them;
+    - `synonyms`: field → header texts that mean it (besides the verbose name in English and Chinese);
+    - `match_keys`: fields an upsert may match existing records by (the first is the default);
+    - `resolve(rows, *, actor)`: fills what needs a lookup, per batch (a contact's customer by name
+      or credit code within the actor's scope): each row is a dict of field → text, plus
+      "_errors" (dict field → message) to add errors and "_values" (dict) to set model values;
+    - `duplicates(rows)`: {row index: [text, …]} possible duplicates to show (not blocking).
+    """
+
+    model: type
+    fields: tuple
+    synonyms: dict = field(default_factory=dict)
+    match_keys: tuple = ()
+    resolve: object = None
+    duplicates: object = None
+    list_url: str = ""
+
+    @property
+    def key(self):
+        return self.model._meta.label_lower
+
+
+_importers: dict[str, Importer] = {}
+
+
+def register_importer(model, fields, **options):
+    importer = Importer(model=model, fields=tuple(fields), **options)
+    _importers[importer.key] = importer
+    return importer
+
+
+def importers():
+    return list(_importers.values())
+
+
+def get_importer(key):
+    return _importers.get(key)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from .imports.urls import urlpatterns as import_urlpatterns
 from .views import auth, pages
 
 
@@ -32,4 +33,5 @@ urlpatterns = [
     path("autocomplete/<str:object_type>/", pages.autocomplete, name="autocomplete"),
     path("shares/<str:object_type>/<int:pk>/", pages.share_manage, name="share_manage"),
     path("account/password/", auth.password_change, name="password_change"),
+    *import_urlpatterns,
 ]

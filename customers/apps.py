@@ -15,7 +15,7 @@ class CustomersConfig(AppConfig):
             register_report,
         )
 
-        from . import demo, panels, pool_ui, selectors
+        from . import demo, imports, panels, pool_ui, selectors
         from .filtersets import ContactFilterSet, CustomerFilterSet
         from .models import Contact, Customer
 
@@ -23,8 +23,10 @@ class CustomersConfig(AppConfig):
         register_object_type(Contact, filterset=ContactFilterSet, searchable=True)
         register_menu_item(_("Customers"), _("Customers"), "customers:customer_list", Customer, order=10)
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
+        register_menu_item(_("Customers"), _("Imports"), "core:import_list", Customer, order=90)
         panels.register()
         pool_ui.register()
+        imports.register()
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,

@@ -320,6 +320,15 @@ KEDAO = {
     # this many records in one bulk edit or delete (core/limits.py): more is a 400 naming the field.
     "MAX_RELATED_ITEMS": int(os.environ.get("KEDAO_MAX_RELATED_ITEMS", "100")),
     "MAX_BULK_ITEMS": int(os.environ.get("KEDAO_MAX_BULK_ITEMS", "500")),
+    # Imports (core/imports/reading.py; docs/configuration.md): the largest file, what an .xlsx may
+    # unpack to (zip bombs), rows and columns of a sheet. Exports of more rows than
+    # EXPORT_BACKGROUND_ROWS run in the background.
+    "IMPORT_MAX_BYTES": int(os.environ.get("KEDAO_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))),
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("KEDAO_IMPORT_MAX_UNCOMPRESSED_BYTES",
+                                                        str(400 * 1024 * 1024))),
+    "IMPORT_MAX_ROWS": int(os.environ.get("KEDAO_IMPORT_MAX_ROWS", "200000")),
+    "IMPORT_MAX_COLUMNS": int(os.environ.get("KEDAO_IMPORT_MAX_COLUMNS", "100")),
+    "EXPORT_BACKGROUND_ROWS": int(os.environ.get("KEDAO_EXPORT_BACKGROUND_ROWS", "10000")),
 }
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.

@@ -34,6 +34,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api_schema")), name="api_docs"),
     path("api/org/", include("org.api.urls")),
     path("api/customers/", include("customers.api.urls")),
+    path("api/", include("core.imports.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -31,3 +31,6 @@ $PY manage.py bench_data --customers 200000 --users 1000 --units 250
 echo "== scoped list"
 # shellcheck disable=SC2086
 $PY bench/scoped_list.py ${BENCH_ARGS:-}
+
+echo "== import (100,000-row .xlsx, end to end)"
+$PY bench/imports.py

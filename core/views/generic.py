@@ -92,6 +92,15 @@ class ObjectListView(ObjectMixin, View):
     template_name = "core/object_list.html"
     bulk_edit = True
 
+    def export_rows(self, request):
+        """The rows of this list that `request.user` may export, filtered by `request.GET` (None when
+        the filters are invalid). The background export (core/imports/exporting.py) runs it again in
+        the worker, for the same user."""
+        queryset = self.queryset.visible_to(request.user, "export")
+        filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+        valid = filterset.is_valid() if filterset.is_bound else True
+        return filterset.qs if valid else None
+
     def get(self, request):
         self.require_perm("view")
         export_format = request.GET.get("export")
@@ -109,6 +118,13 @@ class ObjectListView(ObjectMixin, View):
             if not valid:
                 messages.error(request, _("Fix the filters before exporting."))
                 return HttpResponseRedirect(self.url("list"))
+            if not request.GET.get("foreground"):
+                from core.imports.exporting import export_in_background
+
+                # More rows than a request should wait for: a background job (core/imports/).
+                background = export_in_background(request, self.model, rows, export_format)
+                if background is not None:
+                    return background
             return exports.export_response(
                 request, rows, self.table_class, export_format, self.model._meta.verbose_name_plural
             )
@@ -140,6 +156,7 @@ class ObjectListView(ObjectMixin, View):
             bulk_edit_url=self.url("bulk_edit") if self.bulk_edit else None,
             bulk_delete_url=self.url("bulk_delete"),
             query_without_page=self.query_without("page"),
+            import_url=self.import_url(),
         )
         template = self.template_name
         if request.htmx and request.htmx.target == "object-list":
@@ -150,6 +167,15 @@ class ObjectListView(ObjectMixin, View):
             query = filled_query(request.GET)
             response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
         return response
+
+    def import_url(self):
+        """The "Import" button's address when this type has an importer and the user may add."""
+        from core.registry import get_importer
+
+        importer = get_importer(self.model._meta.label_lower)
+        if importer is None or not has_perm(self.request.user, self.model, "add"):
+            return None
+        return reverse("core:import_upload", kwargs={"object_type": importer.key})
 
     def post(self, request):
         """Save the user's column choice for this list."""
