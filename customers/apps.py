@@ -15,15 +15,25 @@ class CustomersConfig(AppConfig):
             register_report,
         )
 
-        from . import demo, panels, selectors
+        from . import access, demo, panels, selectors, team_panels
+        from .account_team import AccountTeamMemberFilterSet, CustomerStrategyFilterSet
         from .filtersets import ContactFilterSet, CustomerFilterSet
-        from .models import Contact, Customer
+        from .models import AccountTeamMember, Contact, Customer, CustomerStrategy
 
         register_object_type(Customer, filterset=CustomerFilterSet, searchable=True)
         register_object_type(Contact, filterset=ContactFilterSet, searchable=True)
         register_menu_item(_("Customers"), _("Customers"), "customers:customer_list", Customer, order=10)
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
         panels.register()
+        # Account team by product line and the strategy per line (issue 8, points 3 and 5).
+        register_object_type(AccountTeamMember, filterset=AccountTeamMemberFilterSet)
+        register_object_type(CustomerStrategy, filterset=CustomerStrategyFilterSet)
+        register_menu_item(_("Customers"), _("Account teams"), "customers:accountteammember_list", AccountTeamMember,
+                           order=30)
+        register_menu_item(_("Customers"), _("Customer strategies"), "customers:customerstrategy_list",
+                           CustomerStrategy, order=40)
+        access.register()
+        team_panels.register()
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,

@@ -3,6 +3,8 @@
 Each module's models are re-exported here, so `from customers.models import Customer` stays true.
 """
 
+from .account_team import AccountTeamMember, CustomerStrategy, TeamRole
 from .customer import Contact, Customer, DecisionRole, Industry, Level, Source
 
-__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "Source"]
+__all__ = ["AccountTeamMember", "Contact", "Customer", "CustomerStrategy", "DecisionRole", "Industry", "Level",
+           "Source", "TeamRole"]
