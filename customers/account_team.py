@@ -21,7 +21,8 @@ from .models import AccountTeamMember, Customer, CustomerStrategy, TeamRole
 class AccountTeamMemberFilterSet(KedaoFilterSet):
     search_fields = ("customer__search_key", "employee__search_key", "product_line__name", "notes")
     ordering_fields = (("customer__name", "customer"), ("employee__username", "employee"),
-                       ("product_line__name", "product_line"), "role", "start_date", "updated_at", "created_at")
+                       ("product_line__name", "product_line"), "role", "start_date", "notes", "updated_at",
+                       "created_at")
 
     customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), label=_("Customer"),
                                                 widget=AutocompleteSelect("customers.customer"))

@@ -184,11 +184,14 @@ def scope_filter(user, model, action, deleted_parents=False):
         parent = scope_filter(user, parent_model, PARENT_ACTION.get(action, "change"))
         alive = Q() if deleted_parents else Q(**{f"{model.scope_parent}__deleted_at__isnull": True})
         parents = parent_model._base_manager if deleted_parents else parent_model.objects
+        # Rules an app registers for the child itself (an account manager's own product line).
+        extra = rule_condition(user, model, action)
         if parent is None:
             return alive
         if parent is False:
-            return False
-        return alive & Q(**{f"{model.scope_parent}__in": parents.filter(parent).values("pk")})
+            return False if extra is None else alive & extra
+        reach = Q(**{f"{model.scope_parent}__in": parents.filter(parent).values("pk")})
+        return alive & (reach if extra is None else reach | extra)
     if kind != "scoped":
         return None
     scopes = granted_scopes(user, model, action)

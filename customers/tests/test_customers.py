@@ -8,13 +8,13 @@ from django.utils import timezone
 from core.models import Share
 from core.testing.api import APITests
 from core.testing.badinput import BadInputTests
-from core.testing.expectations import OwnedRecords
 from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
 from core.testing.randomized import RandomizedScopeTests
 from core.testing.reading import api_pks, export_rows, listed_pks, search_pks
 from core.testing.scope import ScopeTests
 from customers.models import Customer
+from customers.tests.expectations import CustomerRecords
 from customers.tests.factories import ContactFactory, CustomerFactory, bad_check_digit, make_credit_code
 from org.tests.factories import TeamFactory
 
@@ -56,7 +56,7 @@ def build_customer_scope_rows(ctx):
 
 class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests, RandomizedScopeTests):
     model = Customer
-    rule = OwnedRecords()
+    rule = CustomerRecords()  # owned records plus account teams (customers/tests/expectations.py)
     actor = "ceo"
     search_terms = ("甲", "乙", "丙")
     query_users = ("ceo", "seller1")
