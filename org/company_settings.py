@@ -58,7 +58,7 @@ def company_settings(request):
     if not may_edit_settings(request.user):
         raise PermissionDenied
     current = CompanySettings.current()
-    form = CompanySettingsForm(request.POST or None, instance=current)
+    form = CompanySettingsForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():
         company_settings_save(values=form.cleaned_data, actor=request.user)
         messages.success(request, _("Company settings saved."))

@@ -55,7 +55,7 @@ class OrgFacts:
     team_people: dict = field(default_factory=dict)  # team id → {member ids} ∪ {leader id}
     shares: list = field(default_factory=list)  # (object type key, object id, employee id, team id, can_change)
     hierarchy: bool = True  # the company setting "managers see what their people work on"
-    # What apps' rules read once per check (rows of their own tables), by name; see `extra()`.
+    # What apps' rules read once per check (rows of their own tables), by name; see `read_once()`.
     extras: dict = field(default_factory=dict)
 
     @classmethod
@@ -111,7 +111,7 @@ class OrgFacts:
         facts.hierarchy = True if stored is None else stored
         return facts
 
-    def extra(self, name, read):
+    def read_once(self, name, read):
         """Facts an app's rule needs (e.g. account-team rows), read once per check by `read()`."""
         if name not in self.extras:
             self.extras[name] = read()

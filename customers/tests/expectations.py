@@ -13,9 +13,11 @@ from core.testing.expectations import FollowsParent, OwnedRecords
 def account_team_rows(facts):
     from customers.models import AccountTeamMember
 
-    return facts.extra("account_team", lambda: list(
-        AccountTeamMember.all_objects.filter(deleted_at__isnull=True).values_list(
-            "customer_id", "employee_id", "product_line_id", "role")))
+    def read():
+        return list(AccountTeamMember.all_objects.filter(deleted_at__isnull=True).values_list(
+            "customer_id", "employee_id", "product_line_id", "role"))
+
+    return facts.read_once("account_team", read)
 
 
 class CustomerRecords(OwnedRecords):

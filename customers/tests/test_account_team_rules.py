@@ -1,292 +1,243 @@
-"""Account team by product line, the shares API and the hierarchy setting, as a user meets them:
-one account manager per line, each of them sees the customer, a removal counts on the next request,
-every change is in the customer's history; managers see what their people work on (setting on/off)."""
+"""Account team, hierarchy visibility and the shares API: behaviour a user notices (issue 8, 3–5)."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from core.models import ObjectChange, Share
-from core.services import share_add
 from customers.models import AccountTeamMember, Customer
-from customers.team_services import account_team_member_add, account_team_member_remove
+from customers.team_services import account_team_member_add
 from customers.tests.factories import CustomerFactory
 from org.models import CompanySettings
 from org.tests.factories import EmployeeFactory, ProductLineFactory
 
 pytestmark = pytest.mark.django_db
 
-TEAM_API = "/api/customers/account-team-members/"
-SHARES_API = "/api/core/shares/"
-
 
 @pytest.fixture
 def lines():
-    return ProductLineFactory(code="AUTO", name="自动化"), ProductLineFactory(code="BLDG", name="楼宇")
+    return {"auto": ProductLineFactory(code="AUTO", name="自动化"),
+            "bldg": ProductLineFactory(code="BLDG", name="楼宇"),
+            "med": ProductLineFactory(code="MED", name="医疗")}
 
 
 @pytest.fixture
-def south_customer(world):
-    """Owned in the South: nobody in the North sees it through ownership or units."""
-    return CustomerFactory(owner=world.south_seller, name="南方电网测试客户")
+def key_account(world):
+    """A 南区 customer: nobody in 北区 sees it through their scope."""
+    return CustomerFactory(name="西门子（中国）有限公司", owner=world.south_seller)
 
 
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def sees(user, customer):
-    """A fresh user object: what the next request would see (grants are cached per user object)."""
+def visible(user, model=Customer, action="view"):
+    # A fresh user object: the permission cache lives one request, as in production.
     fresh = type(user).objects.get(pk=user.pk)
-    return Customer.objects.visible_to(fresh, "view").filter(pk=customer.pk).exists()
+    return set(model.objects.visible_to(fresh, action).values_list("pk", flat=True))
 
 
-def page_status(client, user, customer):
-    client.force_login(user)
-    return client.get(customer.get_absolute_url()).status_code
+def customer_key():
+    return ContentType.objects.get_for_model(Customer)
 
 
-def set_hierarchy(on):
-    CompanySettings.objects.update_or_create(pk=1, defaults={"hierarchy_visibility": on})
+# --- one account manager per line, each sees the customer ---------------------------------------
 
 
-# --- one account manager per product line -------------------------------------------------------
+def test_two_lines_two_managers_each_sees_the_customer(world, lines, key_account):
+    owner = world.south_seller
+    assert key_account.pk not in visible(world.seller1) | visible(world.seller3)
+    account_team_member_add(customer=key_account, employee=world.seller1, product_line=lines["auto"], actor=owner)
+    account_team_member_add(customer=key_account, employee=world.seller3, product_line=lines["bldg"], actor=owner)
+    assert key_account.pk in visible(world.seller1) and key_account.pk in visible(world.seller3)
+    assert key_account.pk in visible(world.seller1, action="export")
+    # Members see it; they do not edit the customer's own data (owner's scope, "may edit" shares).
+    assert key_account.pk not in visible(world.seller1, action="change")
 
 
-def test_one_account_manager_per_line_two_lines_two_managers(world, lines, south_customer):
-    auto, building = lines
-    account_team_member_add(customer=south_customer, employee=world.seller1, product_line=auto,
+def test_a_second_account_manager_for_a_line_is_refused(world, lines, key_account):
+    from django.core.exceptions import ValidationError
+
+    account_team_member_add(customer=key_account, employee=world.seller1, product_line=lines["auto"],
                             actor=world.south_seller)
     with pytest.raises(ValidationError) as refused:
-        account_team_member_add(customer=south_customer, employee=world.seller3, product_line=auto,
+        account_team_member_add(customer=key_account, employee=world.seller2, product_line=lines["auto"],
                                 actor=world.south_seller)
     assert "product_line" in refused.value.message_dict
-    account_team_member_add(customer=south_customer, employee=world.seller3, product_line=building,
-                            actor=world.south_seller)
-    managers = set(AccountTeamMember.objects.filter(customer=south_customer).values_list("employee", "product_line"))
-    assert managers == {(world.seller1.pk, auto.pk), (world.seller3.pk, building.pk)}
-    # Each account manager sees the customer (neither owns it nor shares its unit).
-    assert sees(world.seller1, south_customer) and sees(world.seller3, south_customer)
-    # …and may not change it: the members do not step on each other (互不干预).
-    assert not Customer.objects.visible_to(world.seller1, "change").filter(pk=south_customer.pk).exists()
+    # The database holds it too (two requests at once).
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccountTeamMember.objects.create(customer=key_account, employee=world.seller2,
+                                         product_line=lines["auto"], role="account_manager")
+    # Another role on the same line is fine: a pre-sales engineer next to the account manager.
+    account_team_member_add(customer=key_account, employee=world.seller2, product_line=lines["auto"],
+                            role="presales", actor=world.south_seller)
+    assert AccountTeamMember.objects.filter(customer=key_account).count() == 2
 
 
-def test_a_second_manager_for_a_line_is_a_400_in_the_api(world, lines, south_customer):
-    auto, building = lines
-    body = {"customer": south_customer.pk, "employee": world.seller1.pk, "product_line": auto.pk}
-    assert api(world.south_seller).post(TEAM_API, body, format="json").status_code == 201
-    response = api(world.south_seller).post(TEAM_API, {**body, "employee": world.seller3.pk}, format="json")
-    assert response.status_code == 400
-    assert "product_line" in response.json()
-    # A pre-sales engineer on the same line is not a second manager.
-    response = api(world.south_seller).post(TEAM_API, {**body, "employee": world.seller3.pk, "role": "presales"},
-                                            format="json")
-    assert response.status_code == 201, response.content
+def test_only_who_may_change_the_customer_manages_its_team(world, lines, key_account):
+    from django.core.exceptions import PermissionDenied
 
-
-def test_a_second_manager_for_a_line_is_refused_on_the_panel(world, lines, south_customer, client):
-    auto, _building = lines
-    account_team_member_add(customer=south_customer, employee=world.seller1, product_line=auto,
-                            actor=world.south_seller)
-    client.force_login(world.south_seller)
-    url = reverse("customers:account_team_manage", args=[south_customer.pk])
-    response = client.post(url, {"employee": world.seller3.pk, "product_line": auto.pk, "role": "account_manager"},
-                           HTTP_HX_REQUEST="true")
-    assert response.status_code == 400
-    assert "account-team-error" in response.content.decode()
-    assert AccountTeamMember.objects.filter(customer=south_customer).count() == 1
-
-
-def test_the_team_of_a_customer_is_managed_by_whoever_may_change_it(world, lines, south_customer):
-    auto, _building = lines
-    # seller1 cannot even see the customer: 404 through the API (not 403: its existence stays hidden).
-    response = api(world.seller1).post(TEAM_API, {"customer": south_customer.pk, "employee": world.seller1.pk,
-                                                  "product_line": auto.pk}, format="json")
-    assert response.status_code == 400 and "customer" in response.json()
+    with pytest.raises(PermissionDenied):
+        account_team_member_add(customer=key_account, employee=world.seller1, product_line=lines["auto"],
+                                actor=world.seller1)
     assert not AccountTeamMember.objects.exists()
 
 
-# --- membership changes count on the next request, and are audited ---------------------------------
+# --- the panel: add and remove with HTMX; removal counts on the next request ---------------------
 
 
-def test_removal_takes_effect_on_the_next_request_and_is_in_the_history(world, lines, south_customer, client):
-    auto, _building = lines
-    assert page_status(client, world.seller1, south_customer) == 404
-    member = account_team_member_add(customer=south_customer, employee=world.seller1, product_line=auto,
-                                     actor=world.south_seller)
-    assert page_status(client, world.seller1, south_customer) == 200
+def test_panel_add_remove_takes_effect_on_the_next_request(world, lines, key_account, client):
+    member_client = type(client)()
+    member_client.force_login(world.seller1)
+    assert member_client.get(key_account.get_absolute_url()).status_code == 404
+
     client.force_login(world.south_seller)
-    response = client.post(reverse("customers:account_team_manage", args=[south_customer.pk]),
-                           {"remove": member.pk})
-    assert response.status_code == 302
-    assert page_status(client, world.seller1, south_customer) == 404
-    # Both changes are audited on the membership row, and the customer's history lists them.
-    rows = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(AccountTeamMember),
-                                       object_id=member.pk).order_by("time", "pk")
-    assert [row.action for row in rows] == ["create", "delete"]
-    assert all(row.user_id == world.south_seller.pk for row in rows)
+    url = reverse("customers:account_team_manage", args=[key_account.pk])
+    response = client.post(url, {"employee": world.seller1.pk, "product_line": lines["auto"].pk,
+                                 "role": "account_manager"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "account-team-panel" in response.content.decode() and str(world.seller1) in response.content.decode()
+    assert member_client.get(key_account.get_absolute_url()).status_code == 200
+
+    # A second account manager for 自动化: the panel says why, nothing is written.
+    response = client.post(url, {"employee": world.seller2.pk, "product_line": lines["auto"].pk,
+                                 "role": "account_manager"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    assert "already has an account manager" in response.content.decode()
+    assert AccountTeamMember.objects.filter(customer=key_account).count() == 1
+
+    member = AccountTeamMember.objects.get(customer=key_account)
+    response = client.post(url, {"remove": member.pk}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert member_client.get(key_account.get_absolute_url()).status_code == 404
+
+    # Audited on the membership rows, listed in the customer's history.
+    changes = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(AccountTeamMember),
+                                          object_id=member.pk)
+    assert sorted(changes.values_list("action", flat=True)) == ["create", "delete"]
+    assert all(change.user_id == world.south_seller.pk for change in changes)
+    history = client.get(reverse("core:panel", args=["customers.customer", key_account.pk, "history"]))
+    assert history.content.decode().count("自动化") >= 2
+
+
+def test_panel_bad_input_is_a_message_not_a_500(world, lines, key_account, client):
     client.force_login(world.south_seller)
-    page = client.get(south_customer.get_absolute_url()).content.decode()
-    assert page.count("kedao-history-part") >= 2
-    assert str(world.seller1) in page
+    url = reverse("customers:account_team_manage", args=[key_account.pk])
+    for data in ({"employee": "", "product_line": lines["auto"].pk}, {"employee": "１２", "product_line": "x"},
+                 {"employee": world.seller1.pk, "product_line": lines["auto"].pk, "role": "boss"},
+                 {"remove": "99999999999999999999999"}):
+        response = client.post(url, data, headers={"HX-Request": "true"})
+        assert response.status_code in (400, 404), (data, response.status_code)
+    assert not AccountTeamMember.objects.exists()
+    # A customer outside the caller's scope: 404, as if it did not exist.
+    client.force_login(world.seller1)
+    response = client.post(url, {"employee": world.seller1.pk, "product_line": lines["auto"].pk})
+    assert response.status_code == 404 and not AccountTeamMember.objects.exists()
 
 
-def test_a_member_who_leaves_the_team_loses_the_contacts_too(world, lines, south_customer):
-    from customers.tests.factories import ContactFactory
-
-    auto, _building = lines
-    contact = ContactFactory(customer=south_customer)
-    member = account_team_member_add(customer=south_customer, employee=world.seller1, product_line=auto,
-                                     actor=world.south_seller)
-    from customers.models import Contact
-
-    fresh = type(world.seller1).objects.get(pk=world.seller1.pk)
-    assert Contact.objects.visible_to(fresh, "view").filter(pk=contact.pk).exists()
-    account_team_member_remove(member=member, actor=world.south_seller)
-    fresh = type(world.seller1).objects.get(pk=world.seller1.pk)
-    assert not Contact.objects.visible_to(fresh, "view").filter(pk=contact.pk).exists()
+# --- hierarchy: managers see what their people work on -------------------------------------------
 
 
-# --- managers see what their people work on --------------------------------------------------------
+def test_hierarchy_setting_on_and_off(world, lines, key_account):
+    """south_seller's customer shared with seller3 (dotted line to dept_head, unit 天津): on, dept_head
+    (subordinates), branch_manager and north_manager (subtree) see it; off, none of them."""
+    Share.objects.create(content_type=customer_key(), object_id=key_account.pk, employee=world.seller3)
+    assert key_account.pk in visible(world.seller3)
+    managers = (world.dept_head, world.north_manager)
+    assert all(key_account.pk in visible(manager) for manager in managers)
+    assert key_account.pk not in visible(world.branch_manager)  # 天津 is not below 北京分公司
+    CompanySettings.objects.update_or_create(pk=1, defaults={"hierarchy_visibility": False})
+    assert all(key_account.pk not in visible(manager) for manager in managers)
+    assert key_account.pk in visible(world.seller3)
 
 
-@pytest.mark.parametrize("on", [True, False], ids=["hierarchy-on", "hierarchy-off"])
-def test_a_manager_sees_what_is_shared_with_their_people(world, lines, south_customer, on):
-    auto, _building = lines
-    set_hierarchy(on)
-    shared = CustomerFactory(owner=world.south_seller, name="共享给一号的客户")
-    share_add(instance=shared, actor=world.south_seller, employee=world.seller1)
-    account_team_member_add(customer=south_customer, employee=world.seller1, product_line=auto,
+def test_hierarchy_reaches_account_teams_and_nests(world, lines, key_account):
+    account_team_member_add(customer=key_account, employee=world.seller1, product_line=lines["med"],
                             actor=world.south_seller)
-    for manager in ("dept_head", "branch_manager", "north_manager"):  # subordinates, subtree, subtree
-        boss = world.users[manager]
-        assert sees(boss, shared) is on, manager
-        assert sees(boss, south_customer) is on, manager
-    # Nobody outside seller1's hierarchy gains anything.
-    assert not sees(world.seller3, shared) and not sees(world.seller2, south_customer)
-    # The CEO sees everything either way.
-    assert sees(world.ceo, shared) and sees(world.ceo, south_customer)
+    seller, lead, branch, region, ceo = (visible(world.seller1), visible(world.dept_head),
+                                         visible(world.branch_manager), visible(world.north_manager),
+                                         visible(world.ceo))
+    assert key_account.pk in seller
+    assert seller <= lead <= region <= ceo and seller <= branch <= region
+    CompanySettings.objects.update_or_create(pk=1, defaults={"hierarchy_visibility": False})
+    assert key_account.pk not in visible(world.dept_head)
+    assert key_account.pk in visible(world.seller1)
 
 
-def test_visible_sets_nest_seller_manager_ceo(world, lines, south_customer):
-    auto, building = lines
-    share_add(instance=CustomerFactory(owner=world.south_seller), actor=world.south_seller, employee=world.seller1)
-    share_add(instance=CustomerFactory(owner=world.south_seller), actor=world.south_seller,
-              team=world.teams["matrix"])
-    account_team_member_add(customer=south_customer, employee=world.seller1, product_line=auto,
-                            actor=world.south_seller)
-    account_team_member_add(customer=CustomerFactory(owner=world.seller3), employee=world.seller3,
-                            product_line=building, actor=world.seller3)
-    CustomerFactory.create_batch(3, owner=world.seller1)
+def test_company_settings_page(world, client):
+    from org.tests.factories import full_grants, make_role
 
-    def visible(name):
-        user = type(world.seller1).objects.get(pk=world.users[name].pk)
-        return set(Customer.objects.visible_to(user, "view").values_list("pk", flat=True))
-
-    seller, head, branch, region, ceo = (visible(name) for name in
-                                         ("seller1", "dept_head", "branch_manager", "north_manager", "ceo"))
-    assert seller <= head <= ceo and seller <= branch <= region <= ceo
-    assert south_customer.pk in seller and seller < ceo
-
-
-def test_the_setting_is_read_once_per_request(world, django_assert_max_num_queries):
-    user = type(world.dept_head).objects.get(pk=world.dept_head.pk)
-    list(Customer.objects.visible_to(user, "view"))
-    with django_assert_max_num_queries(1):  # the list itself: setting, people and shares are cached
-        list(Customer.objects.visible_to(user, "view"))
-
-
-def test_only_an_administrator_changes_the_setting_and_it_is_audited(world, client):
-    client.force_login(world.north_manager)
+    client.force_login(world.seller1)
     assert client.get(reverse("org:company_settings")).status_code == 403
-    admin = EmployeeFactory(username="admin", is_superuser=True)
+    admin = EmployeeFactory(roles=[make_role("admin", full_grants(["org.role"], "all"))])
     client.force_login(admin)
     assert client.get(reverse("org:company_settings")).status_code == 200
-    response = client.post(reverse("org:company_settings"), {})  # the box unticked: off
+    assert CompanySettings.current().hierarchy_visibility is True  # on by default, nothing stored
+    response = client.post(reverse("org:company_settings"), {})  # the box unticked
     assert response.status_code == 302
     assert CompanySettings.current().hierarchy_visibility is False
-    change = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(CompanySettings)).get()
-    assert change.user_id == admin.pk
-    client.post(reverse("org:company_settings"), {"hierarchy_visibility": "on"})
-    assert CompanySettings.current().hierarchy_visibility is True
+    change = ObjectChange.objects.get(content_type=ContentType.objects.get_for_model(CompanySettings))
+    assert change.user_id == admin.pk and change.postchange_data["hierarchy_visibility"] is False
 
 
-# --- the shares API ----------------------------------------------------------------------------------
+# --- shares API ----------------------------------------------------------------------------------
 
 
-def test_shares_api_lists_adds_and_removes_for_whoever_may_change(world, south_customer):
-    owner = api(world.south_seller)
-    query = {"object_type": "customers.customer", "object_id": south_customer.pk}
-    assert owner.get(SHARES_API, query).json()["results"] == []
-    response = owner.post(SHARES_API, {**query, "employee": world.seller3.pk}, format="json")
+SHARES = "/api/core/shares/"
+
+
+def test_shares_api_list_create_delete(world, key_account, client):
+    client.force_login(world.south_seller)
+    query = {"object_type": "customers.customer", "object_id": key_account.pk}
+    assert client.get(SHARES, query).json()["results"] == []
+    response = client.post(SHARES, {**query, "employee": world.seller1.pk, "can_change": True,
+                                    "role": "技术支持"}, content_type="application/json")
     assert response.status_code == 201, response.content
-    share_id = response.json()["id"]
-    assert sees(world.seller3, south_customer)
-    assert [row["employee"] for row in owner.get(SHARES_API, query).json()["results"]] == [world.seller3.pk]
-    # The view-only grantee sees the list but may not share further or remove the share.
-    grantee = api(world.seller3)
-    assert grantee.get(SHARES_API, query).status_code == 200
-    assert grantee.post(SHARES_API, {**query, "employee": world.seller2.pk}, format="json").status_code == 403
-    assert grantee.delete(f"{SHARES_API}{share_id}/").status_code == 403
-    assert owner.delete(f"{SHARES_API}{share_id}/").status_code == 204
-    assert not Share.objects.filter(pk=share_id).exists()
-    assert not sees(world.seller3, south_customer)
+    share = response.json()
+    assert share["employee"] == world.seller1.pk and share["can_change"] is True
+    assert key_account.pk in visible(world.seller1, action="change")
+    assert [row["id"] for row in client.get(SHARES, query).json()["results"]] == [share["id"]]
+    # The history of the customer says who was added.
+    assert ObjectChange.objects.filter(content_type=customer_key(), object_id=key_account.pk).count() == 1
+    # seller1 may see the share now; a seller who cannot see the customer gets 404.
+    other = type(client)()
+    other.force_login(world.seller2)
+    assert other.get(f"{SHARES}{share['id']}/").status_code == 404
+    assert other.delete(f"{SHARES}{share['id']}/").status_code == 404
+    assert client.delete(f"{SHARES}{share['id']}/").status_code == 204
+    assert key_account.pk not in visible(world.seller1)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"object_type": "customers.nothing"}, "object_type"),
-    ({"object_type": "org.orgunit"}, "object_type"),  # not a shareable type
-    ({"employee": None}, "employee"),  # neither a person nor a team
-    ({"team": 1}, "employee"),  # both
-    ({"employee": 999999999}, "employee"),
-    ({"object_id": "x"}, "object_id"),
-], ids=["unknown-type", "global-type", "neither", "both", "no-such-employee", "bad-id"])
-def test_shares_api_bad_input_is_a_400(world, south_customer, body, field):
-    payload = {"object_type": "customers.customer", "object_id": south_customer.pk, "employee": world.seller3.pk,
-               **body}
-    if "team" in body:
-        payload["team"] = world.teams["matrix"].pk
-    response = api(world.south_seller).post(SHARES_API, payload, format="json")
+@pytest.mark.parametrize(("body", "field"), [
+    ({"object_type": "nope.nothing", "object_id": 1, "employee": 1}, "object_type"),
+    ({"object_type": "org.orgunit", "object_id": 1, "employee": 1}, "object_type"),
+    ({"object_type": "customers.customer", "object_id": "abc", "employee": 1}, "object_id"),
+    ({"object_type": "customers.customer", "object_id": "KEY"}, "employee"),
+    ({"object_type": "customers.customer", "object_id": "KEY", "employee": "SELLER", "team": "TEAM"}, "employee"),
+    ({"object_type": "customers.customer", "object_id": "KEY", "employee": 99999999}, "employee"),
+    ({"object_type": "customers.customer", "object_id": "KEY", "employee": "NOBODY"}, "employee"),
+    ({"object_type": "customers.customer", "object_id": "KEY", "team": 99999999}, "team"),
+    ({"object_type": "customers.customer", "object_id": "KEY", "employee": "SELLER", "can_change": "maybe"},
+     "can_change"),
+])
+def test_shares_api_bad_input_is_400(world, key_account, client, body, field):
+    names = {"KEY": key_account.pk, "SELLER": world.seller1.pk, "TEAM": world.teams["matrix"].pk,
+             "NOBODY": world.nobody.pk}
+    body = {name: names.get(value, value) if isinstance(value, str) else value for name, value in body.items()}
+    client.force_login(world.south_seller)
+    response = client.post(SHARES, body, content_type="application/json")
     assert response.status_code == 400, response.content
-    assert field in response.json()
+    assert field in response.json(), response.json()
     assert not Share.objects.exists()
 
 
-def test_shares_api_hides_records_out_of_scope(world, south_customer):
-    stranger = api(world.seller1)
-    query = {"object_type": "customers.customer", "object_id": south_customer.pk}
-    assert stranger.get(SHARES_API, query).status_code == 404
-    response = stranger.post(SHARES_API, {**query, "employee": world.seller1.pk}, format="json")
-    assert response.status_code == 404
-    share = share_add(instance=south_customer, actor=world.south_seller, employee=world.seller3)
-    assert stranger.get(f"{SHARES_API}{share.pk}/").status_code == 404
-    assert stranger.delete(f"{SHARES_API}{share.pk}/").status_code == 404
-    assert api(world.south_seller).get(SHARES_API, {"object_type": "customers.customer"}).status_code == 400
-    assert Share.objects.filter(pk=share.pk).exists()
-
-
-def test_account_team_members_follow_their_customer_in_the_api(world, lines, south_customer):
-    auto, _building = lines
-    member = account_team_member_add(customer=south_customer, employee=world.seller1, product_line=auto,
-                                     actor=world.south_seller)
-    assert api(world.seller3).get(f"{TEAM_API}{member.pk}/").status_code == 404
-    listed = api(world.seller1).get(TEAM_API).json()["results"]
-    assert [row["id"] for row in listed] == [member.pk]
-    assert api(world.seller1).delete(f"{TEAM_API}{member.pk}/").status_code == 403
-    assert AccountTeamMember.objects.filter(pk=member.pk).exists()
-
-
-@pytest.fixture
-def inactive_person():
-    return EmployeeFactory(is_active=False)
-
-
-def test_someone_who_left_cannot_join_a_team(world, lines, south_customer, inactive_person):
-    auto, _building = lines
-    response = api(world.south_seller).post(TEAM_API, {"customer": south_customer.pk, "employee": inactive_person.pk,
-                                                       "product_line": auto.pk}, format="json")
-    assert response.status_code == 400 and "employee" in response.json()
+def test_shares_api_scope(world, key_account, client):
+    query = {"object_type": "customers.customer", "object_id": key_account.pk}
+    client.force_login(world.seller1)
+    assert client.get(SHARES, query).status_code == 404  # outside the view scope
+    assert client.post(SHARES, {**query, "employee": world.seller1.pk},
+                       content_type="application/json").status_code == 404
+    Share.objects.create(content_type=customer_key(), object_id=key_account.pk, employee=world.seller1)
+    assert client.get(SHARES, query).status_code == 200  # view only: may read the team…
+    response = client.post(SHARES, {**query, "employee": world.seller2.pk}, content_type="application/json")
+    assert response.status_code == 403  # …not change it
+    assert Share.objects.count() == 1
+    assert client.get(SHARES, {"object_type": "customers.customer"}).status_code == 400
+    assert client.get(SHARES).status_code == 400
