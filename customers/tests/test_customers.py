@@ -129,14 +129,17 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
     WORLD_PROOF = {
         "seller1": {"甲·销售一部一号客户", "乙·销售一部二号团队客户"},
         "north_manager": {"甲·北区直属客户", "甲·北京分公司客户", "甲·销售一部经理客户", "甲·销售一部一号客户",
-                          "乙·销售一部二号团队客户", "乙·天津三号客户"},
+                          "乙·销售一部二号团队客户", "乙·天津三号客户",
+                          # shared with seller2 and seller3, who work in 北区: the hierarchy setting
+                          "乙·南区共享客户"},
         "ceo": {name for name, _owner, extra in CUSTOMER_ROWS if not extra.get("deleted")},
     }
 
     @pytest.mark.parametrize("surface", ["page", "api", "search", "export"])
     @pytest.mark.parametrize("who", sorted(WORLD_PROOF))
     def test_world_proof(self, ctx, client, who, surface):
-        """north.seller1: own + team; north.manager: 北区's subtree; ceo: everything."""
+        """north.seller1: own + team; north.manager: 北区's subtree and what is shared with its people;
+        ceo: everything."""
         self.login(client, ctx, who)
         if surface == "page":
             pks = listed_pks(client.get(reverse("customers:customer_list")))
