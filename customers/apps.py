@@ -15,7 +15,7 @@ class CustomersConfig(AppConfig):
             register_report,
         )
 
-        from . import access, demo, panels, selectors, team_panels
+        from . import access, account_team_demo, demo, panels, selectors, team_panels
         from .account_team import AccountTeamMemberFilterSet, CustomerStrategyFilterSet
         from .filtersets import ContactFilterSet, CustomerFilterSet
         from .models import AccountTeamMember, Contact, Customer, CustomerStrategy
@@ -34,6 +34,7 @@ class CustomersConfig(AppConfig):
                            CustomerStrategy, order=40)
         access.register()
         team_panels.register()
+        register_demo_builder("customers.account_teams", account_team_demo.build, order=25)
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,

@@ -1,11 +1,15 @@
 """The one permission decision of Kedao.
 
 `scope_filter(user, model, action)` turns a user's roles, position in the org tree, reporting
-lines and team shares into ONE queryset condition. `KedaoQuerySet.visible_to()` is its only
+lines, team shares and the access rules apps register (core.registry.register_access_rule: the
+account team) into ONE queryset condition. With the company's hierarchy setting on, shares and
+rules also count for the people inside the user's subordinates / unit / subtree scope
+(`acting_for`), so visible sets nest: seller ⊆ manager ⊆ CEO. `KedaoQuerySet.visible_to()` is its only
 caller in request code; pages, API, search, autocomplete, export and counts go through that.
 
 Answers: None = every row; False = no row; a Q = the rows matching it.
-Grants are read once per user object (one request) and kept on it.
+Grants, the setting and the people are read once per user object (one request) and kept on it;
+rules are subqueries evaluated with the query itself, so a membership change counts at once.
 """
 
 from django.contrib.contenttypes.models import ContentType
