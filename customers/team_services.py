@@ -28,3 +28,40 @@ def account_team_member_remove(*, member, actor):
     """Take a member off the team (soft delete, audited): they stop seeing the customer through it
     from the next request."""
     return services.object_delete(instance=member, actor=actor)
+
+
+def account_team_merge_hook(*, survivor, merged, actor):
+    """For the customer merge (core.registry.register_merge_hook, h1): before `merged`'s rows move
+    to `survivor`, take off `merged`'s team whoever would break a unique rule there — a second
+    account manager for a line the survivor already has one for, or a person already on the
+    survivor's team for that line. Each removal is audited like any other."""
+    keep = AccountTeamMember.objects.filter(customer=survivor)
+    managed = set(keep.filter(role=TeamRole.ACCOUNT_MANAGER).values_list("product_line_id", flat=True))
+    placed = set(keep.values_list("product_line_id", "employee_id"))
+    for member in AccountTeamMember.objects.filter(customer=merged).order_by("pk"):
+        clash = (member.role == TeamRole.ACCOUNT_MANAGER and member.product_line_id in managed) or \
+            (member.product_line_id, member.employee_id) in placed
+        if clash:
+            services.object_delete(instance=member, actor=actor)
+
+
+def account_places_count(from_user, customer_ids):
+    """Handover (core.registry.register_handover_hook, h5): the leaver's live account-team places
+    on these customers."""
+    return AccountTeamMember.objects.filter(employee=from_user, customer_id__in=customer_ids).count()
+
+
+@transaction.atomic
+def account_places_apply(from_user, to_user, customer_ids, actor):
+    """Handover: `to_user` takes `from_user`'s account-team places on these customers (audited per
+    row); where `to_user` already has the place for that line, the leaver's row is removed."""
+    moved = 0
+    for member in AccountTeamMember.objects.filter(employee=from_user, customer_id__in=customer_ids).order_by("pk"):
+        if AccountTeamMember.objects.filter(customer_id=member.customer_id, product_line_id=member.product_line_id,
+                                            employee=to_user).exists():
+            services.object_delete(instance=member, actor=actor)
+            continue
+        member.employee = to_user
+        services.object_save(instance=member, actor=actor)
+        moved += 1
+    return moved

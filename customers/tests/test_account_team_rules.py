@@ -241,3 +241,36 @@ def test_shares_api_scope(world, key_account, client):
     assert Share.objects.count() == 1
     assert client.get(SHARES, {"object_type": "customers.customer"}).status_code == 400
     assert client.get(SHARES).status_code == 400
+
+
+# --- hooks for the merge and the handover (registered by the lead with h1's and h5's registries) --
+
+
+def test_merge_hook_keeps_one_account_manager_per_line(world, lines, key_account):
+    from customers.team_services import account_team_merge_hook
+
+    merged = CustomerFactory(owner=world.south_seller)
+    owner = world.south_seller
+    account_team_member_add(customer=key_account, employee=world.seller1, product_line=lines["auto"], actor=owner)
+    clash = account_team_member_add(customer=merged, employee=world.seller2, product_line=lines["auto"], actor=owner)
+    other = account_team_member_add(customer=merged, employee=world.seller3, product_line=lines["bldg"], actor=owner)
+    account_team_merge_hook(survivor=key_account, merged=merged, actor=owner)
+    assert set(AccountTeamMember.objects.filter(customer=merged).values_list("pk", flat=True)) == {other.pk}
+    assert AccountTeamMember.all_objects.get(pk=clash.pk).deleted_at is not None
+    # What is left can move to the survivor without breaking the rule.
+    AccountTeamMember.objects.filter(customer=merged).update(customer=key_account)
+
+
+def test_handover_hook_moves_account_places(world, lines, key_account):
+    from customers.team_services import account_places_apply, account_places_count
+
+    owner = world.south_seller
+    member = account_team_member_add(customer=key_account, employee=world.seller1, product_line=lines["auto"],
+                                     actor=owner)
+    assert account_places_count(world.seller1, [key_account.pk]) == 1
+    assert account_places_apply(world.seller1, world.seller2, [key_account.pk], owner) == 1
+    member.refresh_from_db()
+    assert member.employee == world.seller2
+    assert key_account.pk in visible(world.seller2) and key_account.pk not in visible(world.seller1)
+    assert ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(AccountTeamMember),
+                                       object_id=member.pk, action="update").count() == 1
