@@ -81,7 +81,7 @@ class ShareViewSet(viewsets.ViewSet):
 
     @extend_schema(parameters=[
         OpenApiParameter("object_type", str, required=True, description="e.g. customers.customer"),
-        OpenApiParameter("object_id", int, required=True)])
+        OpenApiParameter("object_id", int, required=True)], responses=ShareSerializer(many=True))
     def list(self, request):
         object_type = shareable_type(request.query_params.get("object_type"))
         if object_type is None:
@@ -94,6 +94,7 @@ class ShareViewSet(viewsets.ViewSet):
         shares = self._shares(object_type, record).order_by("pk")
         return Response({"results": ShareSerializer(shares, many=True).data})
 
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], responses=ShareSerializer)
     def retrieve(self, request, pk=None):
         share = self._share(pk)
         return Response(ShareSerializer(share).data)
@@ -145,6 +146,7 @@ class ShareViewSet(viewsets.ViewSet):
         share = Share.objects.select_related("content_type", "employee", "team").get(pk=share.pk)
         return Response(ShareSerializer(share).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)], responses={204: None})
     def destroy(self, request, pk=None):
         share = self._share(pk)
         model = share.content_type.model_class()

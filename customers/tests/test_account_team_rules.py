@@ -100,7 +100,9 @@ def test_panel_add_remove_takes_effect_on_the_next_request(world, lines, key_acc
     response = client.post(url, {"employee": world.seller2.pk, "product_line": lines["auto"].pk,
                                  "role": "account_manager"}, headers={"HX-Request": "true"})
     assert response.status_code == 400
-    assert "already has an account manager" in response.content.decode()
+    body = response.content.decode()
+    assert 'data-testid="account-team-error"' in body
+    assert "该客户在此产品线已有客户经理" in body or "already has an account manager" in body
     assert AccountTeamMember.objects.filter(customer=key_account).count() == 1
 
     member = AccountTeamMember.objects.get(customer=key_account)
@@ -274,3 +276,24 @@ def test_handover_hook_moves_account_places(world, lines, key_account):
     assert key_account.pk in visible(world.seller2) and key_account.pk not in visible(world.seller1)
     assert ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(AccountTeamMember),
                                        object_id=member.pk, action="update").count() == 1
+
+
+def test_panels_on_the_customer_page(world, lines, key_account, client):
+    from customers.models import CustomerStrategy
+
+    owner = world.south_seller
+    account_team_member_add(customer=key_account, employee=world.seller1, product_line=lines["auto"], actor=owner)
+    CustomerStrategy.objects.create(customer=key_account, product_line=lines["auto"], title="产线改造",
+                                    competitors="西门子")
+
+    def panel(key):
+        return client.get(reverse("core:panel", args=["customers.customer", key_account.pk, key])).content.decode()
+
+    client.force_login(owner)
+    team = panel("account-team")
+    assert str(world.seller1) in team and 'data-testid="account-team-form"' in team
+    assert "产线改造" in panel("strategies") and "西门子" in panel("strategies")
+    client.force_login(world.seller1)  # a member sees the team, does not manage it
+    team = panel("account-team")
+    assert str(world.seller1) in team and 'data-testid="account-team-form"' not in team
+    assert "产线改造" in panel("strategies")
