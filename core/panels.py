@@ -13,11 +13,23 @@ from core.selectors import changelog_rows
 
 def history_panel(request, obj):
     rows = list(changelog_rows(obj))
+    own_type = ContentType.objects.get_for_model(obj.__class__)
     fields = {f.name: f for f in obj._meta.get_fields()}
+    # Changes of the record's parts (core.registry.register_history_child) read with their own fields.
+    part_fields = {}
+    for change in rows:
+        if change.content_type_id != own_type.pk and change.content_type_id not in part_fields:
+            model = ContentType.objects.get_for_id(change.content_type_id).model_class()
+            part_fields[change.content_type_id] = (model, {f.name: f for f in model._meta.get_fields()})
     diffs = [(change, change.diff()) for change in rows]
-    visible = _visible_related(request.user, fields, diffs)
+    visible = _visible_related(request.user, fields, [d for d in diffs if d[0].content_type_id == own_type.pk])
+    for type_id, (_model, model_fields) in part_fields.items():
+        visible |= _visible_related(request.user, model_fields,
+                                    [d for d in diffs if d[0].content_type_id == type_id])
     entries = []
     for change, changed in diffs:
+        part = part_fields.get(change.content_type_id)
+        fields = part[1] if part else {f.name: f for f in obj._meta.get_fields()}
         diff = []
         for name, old, new in changed:
             field = fields.get(name)
@@ -26,7 +38,8 @@ def history_panel(request, obj):
                 continue
             diff.append({"label": formatting.field_label(field or name), "old": _label(field, old, visible),
                          "new": _label(field, new, visible)})
-        entries.append({"change": change, "diff": diff})
+        entries.append({"change": change, "diff": diff,
+                         "part": f"{part[0]._meta.verbose_name}: {change.object_repr}" if part else ""})
     return render_to_string("core/panels/history.html", {"entries": entries}, request=request)
 
 

@@ -431,3 +431,54 @@ def importers():
 
 def get_importer(key):
     return _importers.get(key)
+# --- Access rules: grants beyond roles, scopes and shares (account teams, later opportunity teams) ---
+
+
+@dataclass
+class AccessRule:
+    """Rows of `model` that someone may reach through a relationship an app records.
+
+    `fn(user, action, people)` returns a Q over `model` (or None: nothing for this action).
+    `people` is the frozenset of employee ids the user acts for: the user, and with the company's
+    hierarchy setting on, everyone inside the user's subordinates / unit / subtree scope for that
+    action (org.permissions decides; a rule never computes scopes itself). The Q should filter
+    through a subquery on the relationship table, so a change of membership counts on the next
+    query, with no cache to go stale."""
+
+    model: type
+    fn: callable
+    key: str = ""
+
+
+_access_rules: list[AccessRule] = []
+
+
+def register_access_rule(model, fn, *, key=""):
+    """Widen `visible_to(user, action)` on `model` by `fn(user, action, people) -> Q | None`
+    (OR-ed into the one condition of org.permissions.scope_filter, like shares). Only for users
+    whose roles grant the action on the type at all."""
+    key = key or getattr(fn, "__name__", "rule")
+    _access_rules[:] = [rule for rule in _access_rules if not (rule.model is model and rule.key == key)]
+    _access_rules.append(AccessRule(model=model, fn=fn, key=key))
+
+
+def access_rules(model):
+    return [rule for rule in _access_rules if rule.model is model]
+
+
+# --- History of child records: a record's history also lists the changes of its parts ---
+
+_history_children: dict[type, list[tuple[type, str]]] = {}
+
+
+def register_history_child(parent_model, child_model, field):
+    """Changes of `child_model` rows (audited on the child) also show in the history of the
+    `parent_model` row that `field` (a foreign key of the child) points at: an account-team
+    membership in its customer's history."""
+    entries = _history_children.setdefault(parent_model, [])
+    if (child_model, field) not in entries:
+        entries.append((child_model, field))
+
+
+def history_children(parent_model):
+    return list(_history_children.get(parent_model, ()))

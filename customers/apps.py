@@ -15,9 +15,10 @@ class CustomersConfig(AppConfig):
             register_report,
         )
 
-        from . import demo, imports, panels, pool_ui, selectors
+        from . import access, account_team_demo, demo, imports, panels, pool_ui, selectors, team_panels
+        from .account_team import AccountTeamMemberFilterSet, CustomerStrategyFilterSet
         from .filtersets import ContactFilterSet, CustomerFilterSet
-        from .models import Contact, Customer
+        from .models import AccountTeamMember, Contact, Customer, CustomerStrategy
 
         register_object_type(Customer, filterset=CustomerFilterSet, searchable=True)
         register_object_type(Contact, filterset=ContactFilterSet, searchable=True)
@@ -27,6 +28,22 @@ class CustomersConfig(AppConfig):
         panels.register()
         pool_ui.register()
         imports.register()
+        # Account team by product line and the strategy per line (issue 8, points 3 and 5).
+        register_object_type(AccountTeamMember, filterset=AccountTeamMemberFilterSet)
+        register_object_type(CustomerStrategy, filterset=CustomerStrategyFilterSet)
+        register_menu_item(_("Customers"), _("Account teams"), "customers:accountteammember_list", AccountTeamMember,
+                           order=30)
+        register_menu_item(_("Customers"), _("Customer strategies"), "customers:customerstrategy_list",
+                           CustomerStrategy, order=40)
+        access.register()
+        # A leaver's account-team places go with their customers (org/handover.py).
+        from core.registry import register_handover_hook
+
+        from .team_services import account_places_apply, account_places_count
+        register_handover_hook("customers.account_team", _("Account-team places"), account_places_count,
+                               account_places_apply)
+        team_panels.register()
+        register_demo_builder("customers.account_teams", account_team_demo.build, order=25)
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,

@@ -2,7 +2,8 @@ from django.urls import path
 
 from core.urls import object_urlpatterns
 
-from . import pool_views, poolrules, views
+from . import account_team as team
+from . import pool_views, poolrules, team_panels, views
 
 app_name = "customers"
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("customers/<int:pk>/assign/", pool_views.customer_assign, name="customer_assign"),
     path("customers/<int:pk>/release/", pool_views.customer_release, name="customer_release"),
     path("customers/<int:pk>/touch/", pool_views.customer_touch, name="customer_touch"),
+    path("customers/<int:pk>/account-team/", team_panels.account_team_manage, name="account_team_manage"),
     *object_urlpatterns("customer", "customers", list=views.CustomerListView, detail=views.CustomerView,
                         edit=views.CustomerEditView, delete=views.CustomerDeleteView,
                         bulk_edit=views.CustomerBulkEditView, bulk_delete=views.CustomerBulkDeleteView),
@@ -22,4 +24,10 @@ urlpatterns = [
     *object_urlpatterns("contact", "contacts", list=views.ContactListView, detail=views.ContactView,
                         edit=views.ContactEditView, delete=views.ContactDeleteView,
                         bulk_delete=views.ContactBulkDeleteView),
+    *object_urlpatterns("accountteammember", "account-team-members", list=team.AccountTeamMemberListView,
+                        detail=team.AccountTeamMemberView, edit=team.AccountTeamMemberEditView,
+                        delete=team.AccountTeamMemberDeleteView, bulk_delete=team.AccountTeamMemberBulkDeleteView),
+    *object_urlpatterns("customerstrategy", "customer-strategies", list=team.CustomerStrategyListView,
+                        detail=team.CustomerStrategyView, edit=team.CustomerStrategyEditView,
+                        delete=team.CustomerStrategyDeleteView, bulk_delete=team.CustomerStrategyBulkDeleteView),
 ]

@@ -32,6 +32,7 @@ urlpatterns = [
     # (replaced, not added to: beside the plotly hashes a browser would ignore 'unsafe-inline').
     path("api/docs/", csp_replace({"style-src": ["'self'", "'unsafe-inline'"]})(
         SpectacularSwaggerSplitView.as_view(url_name="api_schema")), name="api_docs"),
+    path("api/core/", include("core.api.urls")),
     path("api/org/", include("org.api.urls")),
     path("api/customers/", include("customers.api.urls")),
     path("api/", include("core.imports.api_urls")),

@@ -32,6 +32,7 @@ class OrgConfig(AppConfig):
         register_menu_item(group, _("Teams"), "org:team_list", Team, order=820)
         register_menu_item(group, _("Product lines"), "org:productline_list", ProductLine, order=830)
         register_menu_item(group, _("Roles"), "org:role_list", Role, order=840)
+        register_menu_item(group, _("Company settings"), "org:company_settings", Role, order=850)
         panels.register()
         handover_views.register()
         register_demo_builder("org", demo.build, order=10)

@@ -246,3 +246,29 @@ class Team(KedaoModel):
 
     def __str__(self):
         return self.name
+
+
+class CompanySettings(models.Model):
+    """Company-wide switches, one row (pk 1). Read at most once per request (org.permissions)."""
+
+    hierarchy_visibility = models.BooleanField(
+        _("managers see what their people work on"), default=True,
+        help_text=_("Whoever has the subordinates, unit or subtree scope also sees the records shared "
+                    "with the people inside that scope (and their account-team customers)."),
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    audit_exclude = ("version", "updated_at")
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+
+    def __str__(self):
+        return str(_("Company settings"))
+
+    @classmethod
+    def current(cls):
+        """The settings row; the defaults when none was saved yet (no write on a read)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -1,17 +1,23 @@
 """The one permission decision of Kedao.
 
 `scope_filter(user, model, action)` turns a user's roles, position in the org tree, reporting
-lines and team shares into ONE queryset condition. `KedaoQuerySet.visible_to()` is its only
+lines, team shares and the access rules apps register (core.registry.register_access_rule: the
+account team) into ONE queryset condition. With the company's hierarchy setting on, shares and
+rules also count for the people inside the user's subordinates / unit / subtree scope
+(`acting_for`), so visible sets nest: seller ⊆ manager ⊆ CEO. `KedaoQuerySet.visible_to()` is its only
 caller in request code; pages, API, search, autocomplete, export and counts go through that.
 
 Answers: None = every row; False = no row; a Q = the rows matching it.
-Grants are read once per user object (one request) and kept on it.
+Grants, the setting and the people are read once per user object (one request) and kept on it;
+rules are subqueries evaluated with the query itself, so a membership change counts at once.
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from .models import Employee, OrgUnit, RolePermission, Scope
+from core.registry import access_rules
+
+from .models import CompanySettings, Employee, OrgUnit, RolePermission, Scope
 
 # The action asked of the parent when a child's visibility follows its parent (contact → customer).
 PARENT_ACTION = {"view": "view", "export": "view"}
@@ -111,24 +117,77 @@ def pool_unit_ids(user):
         path = OrgUnit.objects.filter(pk=user.unit_id).values_list("path", flat=True).first() if user.unit_id else None
         cache["pools"] = {int(segment) for segment in path.split(".")} if path else set()
     return cache["pools"]
+HIERARCHY_SCOPES = (Scope.SUBORDINATES, Scope.UNIT, Scope.SUBTREE)
+
+
+def hierarchy_on(user):
+    """The company setting "managers see what their people work on" (one query per request)."""
+    cache = _cache(user)
+    if "hierarchy" not in cache:
+        cache["hierarchy"] = CompanySettings.current().hierarchy_visibility
+    return cache["hierarchy"]
+
+
+def people_in_units(user, with_subtree):
+    """Employees (active or not) whose unit is one `unit_ids(user, with_subtree)` selects."""
+    cache = _cache(user)
+    key = ("unit_people", with_subtree)
+    if key not in cache:
+        units = unit_ids(user, with_subtree)
+        cache[key] = set(Employee.objects.filter(unit_id__in=units).values_list("pk", flat=True)) if units else set()
+    return cache[key]
+
+
+def acting_for(user, model, action):
+    """The employee ids whose shares and memberships count for `user` on `model`/`action`: the user,
+    and with the hierarchy setting on, everyone inside the user's subordinates / unit / subtree
+    scope for that action (reporting lines for subordinates, the units' employees for the others)."""
+    people = {user.pk}
+    scopes = granted_scopes(user, model, action)
+    if not scopes & set(HIERARCHY_SCOPES) or not hierarchy_on(user):
+        return frozenset(people)
+    if Scope.SUBORDINATES in scopes:
+        people |= subordinate_ids(user)
+    if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
+        people |= people_in_units(user, with_subtree=Scope.SUBTREE in scopes)
+    return frozenset(people)
 
 
 def shared_ids(user, model, action):
-    """Records of `model` shared with the user or one of the user's teams."""
+    """Records of `model` shared with the user or one of the user's teams, and with the hierarchy
+    setting on, with the people inside the user's scope (`acting_for`) or their teams."""
     from core.models import Share
 
     cache = _cache(user)
-    key = ("shares", model._meta.label_lower, action == "change")
+    people = acting_for(user, model, action)
+    key = ("shares", model._meta.label_lower, action == "change", people)
     if key not in cache:
         content_type = ContentType.objects.get_for_model(model)
         live_team = Q(team__deleted_at__isnull=True)
-        shares = Share.objects.filter(content_type=content_type).filter(
-            Q(employee=user) | (live_team & (Q(team__members=user) | Q(team__leader=user)))
-        )
+        ids = sorted(people)
+        if len(ids) == 1:
+            grantee = Q(employee_id=ids[0]) | (live_team & (Q(team__members=ids[0]) | Q(team__leader_id=ids[0])))
+        else:
+            grantee = Q(employee_id__in=ids) | (live_team & (Q(team__members__in=ids) | Q(team__leader_id__in=ids)))
+        shares = Share.objects.filter(content_type=content_type).filter(grantee)
         if action == "change":
             shares = shares.filter(can_change=True)
         cache[key] = set(shares.values_list("object_id", flat=True))
     return cache[key]
+
+
+def rule_condition(user, model, action):
+    """The OR of the registered access rules of `model` (core.registry.register_access_rule), or None."""
+    rules = access_rules(model)
+    if not rules:
+        return None
+    people = acting_for(user, model, action)
+    condition = None
+    for rule in rules:
+        found = rule.fn(user, action, people)
+        if found is not None:
+            condition = found if condition is None else condition | found
+    return condition
 
 
 def scope_filter(user, model, action, deleted_parents=False):
@@ -143,11 +202,14 @@ def scope_filter(user, model, action, deleted_parents=False):
         parent = scope_filter(user, parent_model, PARENT_ACTION.get(action, "change"))
         alive = Q() if deleted_parents else Q(**{f"{model.scope_parent}__deleted_at__isnull": True})
         parents = parent_model._base_manager if deleted_parents else parent_model.objects
+        # Rules an app registers for the child itself (an account manager's own product line).
+        extra = rule_condition(user, model, action)
         if parent is None:
             return alive
         if parent is False:
-            return False
-        return alive & Q(**{f"{model.scope_parent}__in": parents.filter(parent).values("pk")})
+            return False if extra is None else alive & extra
+        reach = Q(**{f"{model.scope_parent}__in": parents.filter(parent).values("pk")})
+        return alive & (reach if extra is None else reach | extra)
     if kind != "scoped":
         return None
     scopes = granted_scopes(user, model, action)
@@ -171,4 +233,8 @@ def scope_filter(user, model, action, deleted_parents=False):
         shared = shared_ids(user, model, action)
         if shared:
             condition |= Q(pk__in=sorted(shared))
+    # Grants other apps record (account teams…): core.registry.register_access_rule.
+    extra = rule_condition(user, model, action)
+    if extra is not None:
+        condition |= extra
     return condition

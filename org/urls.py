@@ -2,12 +2,13 @@ from django.urls import path
 
 from core.urls import object_urlpatterns
 
-from . import handover_views, views
+from . import company_settings, handover_views, views
 
 app_name = "org"
 urlpatterns = [
     path("chart/", views.org_tree, name="orgunit_tree"),
     path("employees/<int:pk>/handover/", handover_views.employee_handover, name="employee_handover"),
+    path("settings/", company_settings.company_settings, name="company_settings"),
     *object_urlpatterns("orgunit", "units", list=views.OrgUnitListView, detail=views.OrgUnitView,
                         edit=views.OrgUnitEditView, delete=views.OrgUnitDeleteView),
     *object_urlpatterns("employee", "employees", list=views.EmployeeListView, detail=views.EmployeeView,

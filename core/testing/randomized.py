@@ -1,7 +1,9 @@
 """Randomised scope test: random org trees, reporting lines, roles, owners and shares.
 
 For each seed (fixed, so a failure is reproducible: `-k "seed7"`), `visible_to(user, action)` must
-return exactly the rows core.testing.expectations computes, for every user and every action.
+return exactly the rows core.testing.expectations computes, for every user and every action. Even
+seeds run with the company's hierarchy setting on ("managers see what their people work on"), odd
+ones with it off; with it on, the visible sets must nest (`assert_nesting`).
 """
 
 import random
@@ -10,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from core.models import Share
 from core.registry import ACTIONS
-from org.models import Employee, OrgUnit, Role, RolePermission, Scope, Team
+from org.models import CompanySettings, Employee, OrgUnit, Role, RolePermission, Scope, Team
 
 from .base import ObjectTestCase
 from .expectations import OrgFacts
@@ -104,8 +106,13 @@ class RandomizedScopeTests(ObjectTestCase):
         seeds = list(cls.random_seeds)
         return super().parameters() + [("seed", seeds, [f"seed{seed}" for seed in seeds])]
 
+    def spread_random(self, ctx, rng, org, rows):
+        """Hook: what else a type's rules read, made at random (customers: account teams)."""
+
     def test_random_org_visibility(self, ctx, seed):
         rng = random.Random(seed)
+        hierarchy = seed % 2 == 0
+        CompanySettings.objects.update_or_create(pk=1, defaults={"hierarchy_visibility": hierarchy})
         keys = {self.key()}
         if self.rule.kind == "parent":
             keys.add(self.model._meta.get_field(self.rule.field).related_model._meta.label_lower)
@@ -127,14 +134,57 @@ class RandomizedScopeTests(ObjectTestCase):
             if record is not obj and rng.random() < 0.1:
                 type(obj)._base_manager.filter(pk=obj.pk).update(deleted_at="2024-01-01T00:00:00Z")
 
+        self.spread_random(ctx, rng, org, rows)
+
         facts = OrgFacts.read()
+        assert facts.hierarchy == hierarchy
         wrong = []
+        seen_by = {}
         # The people of the random organisation (the world's users have their own scope tests).
-        for person in Employee.objects.filter(username__startswith=f"{org.prefix}-").order_by("pk"):
+        people = list(Employee.objects.filter(username__startswith=f"{org.prefix}-").order_by("pk"))
+        for person in people:
             for action in ACTIONS:
                 seen = set(self.model.objects.visible_to(person, action).values_list("pk", flat=True))
+                seen_by[person.pk, action] = seen
                 expected = self.rule.visible_ids(facts, self.model, person.pk, action)
                 if seen != expected:
                     wrong.append(f"{person.username} {action}: missing {sorted(expected - seen)}, "
                                  f"unexpected {sorted(seen - expected)}")
         assert not wrong, f"seed {seed}:\n" + "\n".join(wrong[:20])
+        if hierarchy and self.rule.kind == "owned":
+            self.assert_nesting(facts, people, seen_by)
+
+    def assert_nesting(self, facts, people, seen_by):
+        """With the hierarchy setting on, a seller's visible set is inside their manager's: for
+        every person P whose roles grant only the `own` scope for an action, and everyone M whose
+        scope for that action reaches P (subordinates: P is below M; unit / subtree: P's unit is
+        one M's scope covers), M sees everything P sees — P's own rows excepted for unit and
+        subtree, since a record stays in the unit it was assigned in when its owner moves."""
+        key = self.key()
+        owned = dict(self.model._base_manager.values_list("pk", "owner_id"))
+        broken = []
+        for action in ("view", "export", "change"):
+            for seller in people:
+                if not seller.is_active or facts.scopes(seller.pk, key, action) != {"own"}:
+                    continue
+                for manager in people:
+                    scopes = facts.scopes(manager.pk, key, action)
+                    if manager.pk == seller.pk or not scopes or "all" in scopes:
+                        continue
+                    below = "subordinates" in scopes and seller.pk in facts.people_below(manager.pk)
+                    units = set()
+                    if "unit" in scopes:
+                        units |= facts.home_units(manager.pk)
+                    if "subtree" in scopes:
+                        units |= facts.units_within(facts.home_units(manager.pk))
+                    in_unit = facts.people[seller.pk].unit_id in units
+                    if not below and not in_unit:
+                        continue
+                    wanted = seen_by[seller.pk, action]
+                    if not below:
+                        wanted = {pk for pk in wanted if owned.get(pk) != seller.pk}
+                    missing = wanted - seen_by[manager.pk, action]
+                    if missing:
+                        broken.append(f"{action}: {manager.username} misses {sorted(missing)} "
+                                      f"that {seller.username} sees")
+        assert not broken, "visible sets do not nest:\n" + "\n".join(broken[:20])

@@ -2,12 +2,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .. import poolrules
-from . import pool, views
+from . import account_team, pool, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet)
 router.register("contacts", views.ContactViewSet)
 router.register("pool-rules", poolrules.PoolRuleViewSet)
+router.register("account-team-members", account_team.AccountTeamMemberViewSet)
+router.register("customer-strategies", account_team.CustomerStrategyViewSet)
 
 app_name = "customers-api"
 urlpatterns = [

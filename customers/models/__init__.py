@@ -3,7 +3,9 @@
 Each module's models are re-exported here, so `from customers.models import Customer` stays true.
 """
 
+from .account_team import AccountTeamMember, CustomerStrategy, TeamRole
 from .customer import Contact, Customer, DecisionRole, Industry, Level, Source
 from .pool import PoolMove, PoolRule
 
-__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "PoolMove", "PoolRule", "Source"]
+__all__ = ["AccountTeamMember", "Contact", "Customer", "CustomerStrategy", "DecisionRole", "Industry", "Level",
+           "PoolMove", "PoolRule", "Source", "TeamRole"]

@@ -4,19 +4,20 @@ from django.utils import timezone
 
 from core.testing.api import APITests
 from core.testing.badinput import BadInputTests
-from core.testing.expectations import FollowsParent, OwnedRecords
+from core.testing.expectations import FollowsParent
 from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
 from core.testing.randomized import RandomizedScopeTests
 from core.testing.scope import ScopeTests
 from customers.models import Contact, Customer
+from customers.tests.expectations import CustomerRecords
 from customers.tests.factories import ContactFactory, CustomerFactory
 from customers.tests.test_customers import build_customer_scope_rows
 
 
 class TestContact(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests, RandomizedScopeTests):
     model = Contact
-    rule = FollowsParent("customer", OwnedRecords())
+    rule = FollowsParent("customer", CustomerRecords())
     actor = "ceo"
     views = ("list", "detail", "add", "edit", "delete", "bulk_delete")
     search_terms = ("甲", "乙", "丙")

@@ -8,13 +8,13 @@ from django.utils import timezone
 from core.models import Share
 from core.testing.api import APITests
 from core.testing.badinput import BadInputTests
-from core.testing.expectations import OwnedRecords
 from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
 from core.testing.randomized import RandomizedScopeTests
 from core.testing.reading import api_pks, export_rows, listed_pks, search_pks
 from core.testing.scope import ScopeTests
 from customers.models import Customer
+from customers.tests.expectations import CustomerRecords
 from customers.tests.factories import ContactFactory, CustomerFactory, bad_check_digit, make_credit_code
 from org.tests.factories import TeamFactory
 
@@ -61,7 +61,7 @@ def build_customer_scope_rows(ctx):
 
 class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests, RandomizedScopeTests):
     model = Customer
-    rule = OwnedRecords()
+    rule = CustomerRecords()  # owned records plus account teams (customers/tests/expectations.py)
     actor = "ceo"
     search_terms = ("甲", "乙", "丙")
     query_users = ("ceo", "seller1")
@@ -136,7 +136,9 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
         "seller3": {"乙·天津三号客户", "乙·三号南区旧客户", "乙·南区共享客户", "甲·北区公海客户"},
         "south_seller": {"乙·南区共享客户", "乙·销售一部二号团队客户", "丙·南区公海客户"},
         "north_manager": {"甲·北区直属客户", "甲·北京分公司客户", "甲·销售一部经理客户", "甲·销售一部一号客户",
-                          "乙·销售一部二号团队客户", "乙·天津三号客户", "甲·北区公海客户", "丙·北京分公司公海客户"},
+                          "乙·销售一部二号团队客户", "乙·天津三号客户", "甲·北区公海客户", "丙·北京分公司公海客户",
+                          # shared with seller2 and seller3, who work in 北区: the hierarchy setting
+                          "乙·南区共享客户"},
         "ceo": {name for name, _owner, extra in CUSTOMER_ROWS if not extra.get("deleted")},
     }
 
@@ -144,7 +146,8 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
     @pytest.mark.parametrize("who", sorted(WORLD_PROOF))
     def test_world_proof(self, ctx, client, who, surface):
         """north.seller1: own + team + the pools above them; seller3: not 北京分公司's pool (a sibling
-        branch); south.seller: 南区's pool only; north.manager: 北区's subtree; ceo: everything."""
+        branch); south.seller: 南区's pool only; north.manager: 北区's subtree, its pools and what is
+        shared with its people (hierarchy setting); ceo: everything."""
         self.login(client, ctx, who)
         if surface == "page":
             pks = listed_pks(client.get(reverse("customers:customer_list")))

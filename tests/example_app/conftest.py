@@ -27,6 +27,13 @@ def _shares(mp):
                lambda user, model, action: set() if model is Project else original(user, model, action))
 
 
+def _hierarchy(mp):
+    """Hierarchy shares dropped: managers no longer see what is shared with their people."""
+    from org import permissions
+
+    mp.setattr(permissions, "acting_for", lambda user, model, action: frozenset({user.pk}))
+
+
 def _related(mp):
     """A related field no longer restricted: a project can be attached to any customer."""
     from core import related
@@ -80,7 +87,8 @@ def _no_grants(mp):
                lambda: [object_type for object_type in original() if object_type.model is not Project])
 
 
-FAULTS = {"no_grants": _no_grants, "subordinates": _subordinates, "shares": _shares, "related": _related, "service": _service,
+FAULTS = {"no_grants": _no_grants, "subordinates": _subordinates, "shares": _shares, "hierarchy": _hierarchy,
+          "related": _related, "service": _service,
           "n_plus_one": _n_plus_one, "export_leak": _export_leak}
 
 

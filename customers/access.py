@@ -1,0 +1,43 @@
+"""Grants an account team adds to the one permission decision (core.registry.register_access_rule).
+
+org.permissions.scope_filter ORs these conditions into the one queryset filter; `people` is the
+user and, with the company's hierarchy setting on, the people inside the user's subordinates / unit
+/ subtree scope. Each condition is a subquery on the membership table, so a membership added or
+removed counts from the next query: nothing is cached.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from core.registry import register_access_rule
+
+from .models import AccountTeamMember, Customer, CustomerStrategy, TeamRole
+
+# What a membership lets a member do on the customer: see it (and export it in lists). Changing the
+# customer's own data stays with its owner's scope and "may edit" shares (docs/permissions.md).
+MEMBER_ACTIONS = ("view", "export")
+
+
+def live_members(people):
+    return AccountTeamMember.objects.filter(employee_id__in=sorted(people), deleted_at__isnull=True)
+
+
+def account_team_customers(user, action, people):
+    """A member of a customer's account team sees the customer."""
+    if action not in MEMBER_ACTIONS:
+        return None
+    return Q(pk__in=live_members(people).values("customer_id"))
+
+
+def own_line_strategies(user, action, people):
+    """An account manager changes the strategy of their own product line of the customer — the
+    same one condition that will restrict opportunities to the manager's line (docs/permissions.md)."""
+    if action != "change":
+        return None
+    return Q(Exists(live_members(people).filter(
+        role=TeamRole.ACCOUNT_MANAGER, customer_id=OuterRef("customer_id"),
+        product_line_id=OuterRef("product_line_id"))))
+
+
+def register():
+    register_access_rule(Customer, account_team_customers, key="account_team")
+    register_access_rule(CustomerStrategy, own_line_strategies, key="account_manager_line")
