@@ -180,7 +180,9 @@ def find_candidates(*, name="", credit_code="", phone="", email="", exclude_ids=
         score, matched = _score(keys, customer)
         if matched:
             candidates.append(Candidate(customer=customer, score=score, matched=matched))
-    candidates.sort(key=lambda c: (-c.score, -(c.customer.updated_at.timestamp() if c.customer.updated_at else 0)))
+    # Best first: the score, then how many keys matched, then the most recently updated.
+    candidates.sort(key=lambda c: (-c.score, -len(c.matched),
+                                   -(c.customer.updated_at.timestamp() if c.customer.updated_at else 0)))
     return candidates[:limit] if limit else candidates
 
 
@@ -234,7 +236,7 @@ def find_candidates_bulk(rows, *, limit=5):
                 if matched:
                     found.append(Candidate(customer=customer, score=score, matched=matched))
             if found:
-                found.sort(key=lambda c: -c.score)
+                found.sort(key=lambda c: (-c.score, -len(c.matched)))
                 results[index] = found[:limit]
 
     # Inside the file: rows sharing a key, scored against each other.
