@@ -28,7 +28,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,3 +220,24 @@ def customers_merge(*, survivor, merged, values=None, actor, versions=None):
                postchange={"merged": [{"id": c.pk, "label": str(c)} for c in merged],
                            "moved": moved})
     return survivor
+
+
+def moved_counts(ids):
+    """{customer id: {label: rows}}: what points at each customer and would move with a merge."""
+    counts = {}
+    for relation in _customer_relations():
+        model = relation.related_model
+        manager = getattr(model, "objects", None) or model._base_manager
+        label = str(model._meta.verbose_name_plural)
+        rows = (manager.filter(**{f"{relation.field.name}__in": ids}).order_by()
+                .values_list(relation.field.attname).annotate(n=Count("pk")))
+        for customer_id, n in rows:
+            counts.setdefault(customer_id, {})[label] = n
+    content_type = ContentType.objects.get_for_model(Customer)
+    for model, ct_field, id_field in _generic_models():
+        label = str(model._meta.verbose_name_plural)
+        rows = (model._base_manager.filter(**{ct_field: content_type, f"{id_field}__in": ids}).order_by()
+                .values_list(id_field).annotate(n=Count("pk")))
+        for customer_id, n in rows:
+            counts.setdefault(customer_id, {})[label] = n
+    return counts

@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from ..duplicates import find_candidates
+from ..duplicates import candidate_rows, find_candidates
 from ..merge import MAX_MERGED, customers_merge
 from ..models import Customer
 from ..validators import normalize_credit_code, validate_credit_code
@@ -39,29 +39,6 @@ class CandidateSerializer(serializers.Serializer):
 
 class CandidatesSerializer(serializers.Serializer):
     candidates = CandidateSerializer(many=True)
-
-
-def candidate_rows(candidates, user):
-    """Candidates as the caller may see them: full for the visible ones, 'taken by' for the rest."""
-    ids = [c.customer.pk for c in candidates]
-    visible = set(Customer.objects.visible_to(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
-    rows = []
-    for candidate in candidates:
-        customer = candidate.customer
-        owner = customer.owner if customer.owner_id else None
-        shown = customer.pk in visible
-        rows.append({
-            "visible": shown,
-            "id": customer.pk if shown else None,
-            "name": customer.name if shown else None,
-            "credit_code": (customer.credit_code or "") if shown else None,
-            "owner_name": str(owner) if owner else None,
-            "owner_unit_name": str(owner.unit) if owner is not None and owner.unit_id else None,
-            "score": candidate.score,
-            "matched": list(candidate.matched),
-            "customer": customer if shown else None,
-        })
-    return rows
 
 
 def _api_rows(rows):

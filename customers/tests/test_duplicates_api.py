@@ -1,6 +1,7 @@
 """The duplicate check and the merge through the API, and the merge service itself."""
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
@@ -268,5 +269,6 @@ def test_the_recycle_bin_says_into_which_customer_one_was_merged(client, world, 
     survivor, merged = pair
     customers_merge(survivor=survivor, merged=[merged], actor=world.seller1)
     client.force_login(world.seller1)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/recycle-bin/").content.decode()
     assert "华为技术（北京）有限公司" in page and "merged into 北京华为技术有限公司" in page
