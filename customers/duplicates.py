@@ -31,7 +31,16 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .dedupe import MATCH_THRESHOLD, _forms, _region_in, email_key, name_key, name_score, phone_key, pinyin_key
+from .dedupe import (
+    MATCH_THRESHOLD,
+    _forms,
+    _region_in,
+    email_key,
+    name_key,
+    name_score,
+    phone_key,
+    pinyin_key,
+)
 from .models import Customer
 from .validators import normalize_credit_code
 

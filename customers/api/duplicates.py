@@ -124,11 +124,12 @@ class DuplicateActionsMixin:
              "owner_unit_name": "北京销售一部", "score": 100.0, "matched": ["name"]}]})],
     )
     def create(self, request, *args, **kwargs):
-        confirmed = request.data.get("confirm_duplicate") in (True, "true", "True", "1", 1, "on")
+        body = request.data if hasattr(request.data, "get") else {}  # a list or a string: a 400 below
+        confirmed = body.get("confirm_duplicate") in (True, "true", "True", "1", 1, "on")
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()
         if not confirmed:
-            source = serializer.validated_data if valid else request.data
+            source = serializer.validated_data if valid else body
             probe = {key: source.get(key) or "" for key in ("name", "credit_code", "phone", "email")}
             probe = {key: value if isinstance(value, str) else "" for key, value in probe.items()}
             candidates = find_candidates(**probe)
