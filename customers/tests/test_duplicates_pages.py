@@ -135,3 +135,18 @@ def test_the_merge_page_refuses(world, pair):
     none = client.post(MERGE, {"ids": [survivor.pk, merged.pk], "survivor": "x"})
     assert none.status_code == 400
     assert Customer.objects.filter(pk__in=[survivor.pk, merged.pk]).count() == 2
+
+
+def test_the_demo_has_near_duplicates_to_merge():
+    import io
+
+    from django.core.management import call_command
+
+    from customers.duplicates import find_candidates
+
+    call_command("demo_data", customers=120, stdout=io.StringIO())
+    twins = list(Customer.objects.filter(notes__startswith="演示：与另一条客户记录重复"))
+    assert len(twins) == 2
+    for twin in twins:
+        (original, *_rest) = find_candidates(name=twin.name, phone=twin.phone, exclude_ids=[twin.pk])
+        assert original.customer.owner_id == twin.owner_id and "name" in original.matched
