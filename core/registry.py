@@ -482,3 +482,26 @@ def register_history_child(parent_model, child_model, field):
 
 def history_children(parent_model):
     return list(_history_children.get(parent_model, ()))
+
+
+# --- Merge of duplicates (customers/merge.py) ------------------------------------------------------
+# Merging records moves every row that points at a merged one to the survivor, generically. A model
+# whose rows cannot simply move (a unique constraint: one account manager per product line, one
+# share per person) registers a hook that settles the conflicts first; the generic move then takes
+# whatever is left. `fn(*, survivor, merged, actor)`: `merged` a list of records, inside the merge's
+# transaction, before that model's rows move.
+
+_merge_hooks: dict[str, list] = {}
+
+
+def _model_label(model):
+    return model if isinstance(model, str) else model._meta.label_lower
+
+
+def register_merge_hook(model, fn):
+    """`model`: the class (or "app_label.model") of the rows that point at the merged records."""
+    _merge_hooks.setdefault(_model_label(model).lower(), []).append(fn)
+
+
+def merge_hooks(model):
+    return list(_merge_hooks.get(_model_label(model).lower(), ()))

@@ -37,9 +37,10 @@ class CustomersConfig(AppConfig):
                            CustomerStrategy, order=40)
         access.register()
         # A leaver's account-team places go with their customers (org/handover.py).
-        from core.registry import register_handover_hook
+        from core.registry import register_handover_hook, register_merge_hook
 
-        from .team_services import account_places_apply, account_places_count
+        from .team_services import account_places_apply, account_places_count, account_team_merge_hook
+        register_merge_hook(AccountTeamMember, account_team_merge_hook)
         register_handover_hook("customers.account_team", _("Account-team places"), account_places_count,
                                account_places_apply)
         team_panels.register()

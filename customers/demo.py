@@ -23,6 +23,7 @@ def build(ctx):
     specs = customer_specs(ctx, company, ctx.options["customers"], seed)
     ensure_customers(ctx, specs, seed)
     ensure_shares(ctx, specs)
+    ensure_duplicates(ctx, specs)
 
 
 def customer_specs(ctx, company, count, seed):
@@ -142,3 +143,45 @@ def ensure_shares(ctx, specs):
     before, _total = ctx.created.get("teams", (0, 0))
     ctx.created["teams"] = (before + teams_created, Team.objects.count())
     ctx.created["shares"] = (created, Share.objects.filter(content_type=content_type).count())
+
+
+def near_duplicate_name(name):
+    """The same company written another way: the region in brackets, or another legal form."""
+    from .dedupe import name_key, name_region
+
+    key, region = name_key(name), name_region(name)
+    if region and key:
+        return f"{key}（{region}）有限公司"
+    return name.replace("有限公司", "股份有限公司") if name.endswith("有限公司") else f"{name}（分部）"
+
+
+def ensure_duplicates(ctx, specs, count=2):
+    """A couple of near-duplicates of demo customers (same owner and phone, no credit code, a copy
+    of a contact), so that a demo user can try the duplicate check and the merge."""
+    made = new = 0
+    for username, values, _place, _tags in specs:
+        if made >= count:
+            break
+        owner = ctx.people.get(username)
+        twin = near_duplicate_name(values["name"])
+        if owner is None or twin == values["name"]:
+            continue
+        if Customer.all_objects.filter(name=twin).exists():  # made by an earlier run
+            made += 1
+            continue
+        original = Customer.objects.filter(credit_code=values["credit_code"]).first()
+        if original is None:
+            continue
+        customer = Customer(
+            name=twin, phone=original.phone, city=original.city, province=original.province,
+            industry=original.industry, owner=owner, org_unit_id=owner.unit_id, created_by=owner, updated_by=owner,
+            notes="演示：与另一条客户记录重复，可在客户列表中选中两条后合并。")
+        Customer.objects.bulk_create([customer])
+        contact = original.contacts.order_by("pk").first()
+        if contact is not None:
+            Contact.objects.bulk_create([Contact(customer=customer, name=contact.name, title=contact.title,
+                                                 mobile=contact.mobile, email=contact.email,
+                                                 created_by=owner, updated_by=owner)])
+        made += 1
+        new += 1
+    ctx.created["near-duplicate customers"] = (new, made)

@@ -31,7 +31,16 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .dedupe import MATCH_THRESHOLD, email_key, name_key, name_score, phone_key, pinyin_key
+from .dedupe import (
+    MATCH_THRESHOLD,
+    _forms,
+    _region_in,
+    email_key,
+    name_key,
+    name_score,
+    phone_key,
+    pinyin_key,
+)
 from .models import Customer
 from .validators import normalize_credit_code
 
@@ -40,13 +49,20 @@ KEY_SCORES = {"credit_code": 100.0, "phone": 90.0, "email": 90.0}
 EXTRA_KEY_BONUS = 5.0
 MIN_PHONE_DIGITS = 7
 # How many alike names the trigram index is asked for, and how alike they must be (pg_trgm's
-# similarity; the labelled set's typos score ≥ 0.3 on names of 4 characters or more).
+# `similarity_threshold`, set for the one statement). One changed character in a trade name of 7
+# (the shortest where fuzz.ratio still reaches 85) leaves a similarity of 0.45; a lower threshold
+# makes the index hand over every name that merely shares the trade word (…数据科技), each
+# re-checked on its heap page: 0.3 cost 400 ms a name at 1,000,000 customers (docs/benchmarks.md).
 TRIGRAM_LIMIT = 40
-TRIGRAM_THRESHOLD = 0.3
+TRIGRAM_THRESHOLD = 0.45
+# Below this length a one-character slip scores under MATCH_THRESHOLD anyway (fuzz.ratio of 6
+# characters with one changed: 83): the equal-key and prefix lookups cover short names.
+TRIGRAM_MIN_LENGTH = 5
 PREFIX_LIMIT = 40
 EXACT_LIMIT = 200
 FALLBACK_LIMIT = 300
 BULK_CHUNK = 5000
+MAX_NAME, MAX_CODE, MAX_PHONE, MAX_EMAIL = 200, 40, 40, 254
 
 
 @dataclass
@@ -71,7 +87,11 @@ class _Keys:
 
     @classmethod
     def of(cls, *, name="", credit_code="", phone="", email=""):
-        name = " ".join(str(name or "").split())
+        # Cut to what the fields can hold: a 10 MB "name" is no company name (and its prefixes,
+        # looked up below, would be quadratic).
+        name, credit_code = str(name or "")[:MAX_NAME], str(credit_code or "")[:MAX_CODE]
+        phone, email = str(phone or "")[:MAX_PHONE], str(email or "")[:MAX_EMAIL]
+        name = " ".join(name.split())
         key = name_key(name) if name else ""
         phone_digits = phone_key(str(phone or ""))
         return cls(
@@ -113,12 +133,24 @@ def _prefixes(key):
     return [key[:end] for end in range(2, len(key) + 1)] if len(key) >= 2 else ([key] if key else [])
 
 
+def _name_lookups(keys):
+    """The stored trade names to look up as equal: the key's prefixes, and the same for the other
+    reading of the name (a region that is part of the trade name, 青岛啤酒, kept or cut)."""
+    found = dict.fromkeys(_prefixes(keys.name_key))
+    for key, _region in _forms(keys.name) if keys.name else ():
+        found.update(dict.fromkeys(_prefixes(key)))
+        region = _region_in(key)
+        if region and len(key) > len(region) + 1:
+            found.update(dict.fromkeys(_prefixes(key[len(region):])))
+    return list(found)
+
+
 def _exact_condition(keys):
     condition = Q()
     if keys.credit_code:
         condition |= Q(credit_code=keys.credit_code)
     if keys.name_key:
-        condition |= Q(match_name__in=_prefixes(keys.name_key))
+        condition |= Q(match_name__in=_name_lookups(keys))
     if keys.pinyin:
         condition |= Q(match_pinyin=keys.pinyin)
     if keys.phone:
@@ -133,8 +165,49 @@ def _bigrams(key, limit=12):
     return pairs[:limit]
 
 
+def _like_prefix(key):
+    return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _found_ids_postgresql(keys):
+    """The ids worth scoring, in one statement: equal keys, names starting with the trade name,
+    and, for a trade name of TRIGRAM_MIN_LENGTH or more, the names most alike by trigrams
+    (pg_trgm's `%` at TRIGRAM_THRESHOLD)."""
+    exact, params = [], []
+    if keys.credit_code:
+        exact.append("credit_code = %s")
+        params.append(keys.credit_code)
+    if keys.name_key:
+        exact.append("match_name = ANY(%s)")
+        params.append(_name_lookups(keys))
+    for column, value in (("match_pinyin", keys.pinyin), ("match_phone", keys.phone), ("match_email", keys.email)):
+        if value:
+            exact.append(f"{column} = %s")
+            params.append(value)
+    where = " OR ".join(exact)  # conditions written above, values as parameters
+    parts = ["(SELECT id FROM customers_customer WHERE deleted_at IS NULL AND (" + where + ") LIMIT %s)"]  # noqa: S608
+    params.append(EXACT_LIMIT)
+    key = keys.name_key
+    if len(key) >= 2:
+        parts.append("(SELECT id FROM customers_customer WHERE deleted_at IS NULL AND match_name LIKE %s "
+                     "AND match_name <> %s LIMIT %s)")
+        params += [_like_prefix(key), key, PREFIX_LIMIT]
+    if len(key) >= TRIGRAM_MIN_LENGTH:
+        parts.append("(SELECT id FROM customers_customer WHERE deleted_at IS NULL AND match_name %% %s "
+                     "ORDER BY similarity(match_name, %s) DESC LIMIT %s)")
+        params += [key, key, TRIGRAM_LIMIT]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # For this transaction only: the threshold the `%` operator (and its index) applies.
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
+        cursor.execute(" UNION ".join(parts), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _found(keys, base):
     """The stored customers worth scoring, by indexed lookups (see the module docstring)."""
+    if connection.vendor == "postgresql":
+        ids = _found_ids_postgresql(keys)
+        return list(base.filter(pk__in=ids)) if ids else []
     found = {}
 
     def take(queryset):
@@ -145,21 +218,10 @@ def _found(keys, base):
     key = keys.name_key
     if len(key) >= 2:
         take(base.filter(match_name__startswith=key).exclude(match_name=key)[:PREFIX_LIMIT])
-        if connection.vendor == "postgresql":
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [TRIGRAM_THRESHOLD])
-                cursor.execute(
-                    "SELECT id FROM customers_customer WHERE match_name %% %s AND deleted_at IS NULL "
-                    "ORDER BY similarity(match_name, %s) DESC LIMIT %s",
-                    [key, key, TRIGRAM_LIMIT])
-                ids = [row[0] for row in cursor.fetchall() if row[0] not in found]
-            if ids:
-                take(base.filter(pk__in=ids))
-        else:
-            alike = Q()
-            for pair in _bigrams(key):
-                alike |= Q(match_name__contains=pair)
-            take(base.filter(alike)[:FALLBACK_LIMIT])
+        alike = Q()
+        for pair in _bigrams(key):
+            alike |= Q(match_name__contains=pair)
+        take(base.filter(alike)[:FALLBACK_LIMIT])
     return found.values()
 
 
@@ -180,8 +242,33 @@ def find_candidates(*, name="", credit_code="", phone="", email="", exclude_ids=
         score, matched = _score(keys, customer)
         if matched:
             candidates.append(Candidate(customer=customer, score=score, matched=matched))
-    candidates.sort(key=lambda c: (-c.score, -(c.customer.updated_at.timestamp() if c.customer.updated_at else 0)))
+    # Best first: the score, then how many keys matched, then the most recently updated.
+    candidates.sort(key=lambda c: (-c.score, -len(c.matched),
+                                   -(c.customer.updated_at.timestamp() if c.customer.updated_at else 0)))
     return candidates[:limit] if limit else candidates
+
+
+def candidate_rows(candidates, user):
+    """Candidates as the caller may see them: full for the visible ones, 'taken by' for the rest."""
+    ids = [c.customer.pk for c in candidates]
+    visible = set(Customer.objects.visible_to(user, "view").filter(pk__in=ids).values_list("pk", flat=True))
+    rows = []
+    for candidate in candidates:
+        customer = candidate.customer
+        owner = customer.owner if customer.owner_id else None
+        shown = customer.pk in visible
+        rows.append({
+            "visible": shown,
+            "id": customer.pk if shown else None,
+            "name": customer.name if shown else None,
+            "credit_code": (customer.credit_code or "") if shown else None,
+            "owner_name": str(owner) if owner else None,
+            "owner_unit_name": str(owner.unit) if owner is not None and owner.unit_id else None,
+            "score": candidate.score,
+            "matched": list(candidate.matched),
+            "customer": customer if shown else None,
+        })
+    return rows
 
 
 def find_candidates_bulk(rows, *, limit=5):
@@ -234,7 +321,7 @@ def find_candidates_bulk(rows, *, limit=5):
                 if matched:
                     found.append(Candidate(customer=customer, score=score, matched=matched))
             if found:
-                found.sort(key=lambda c: -c.score)
+                found.sort(key=lambda c: (-c.score, -len(c.matched)))
                 results[index] = found[:limit]
 
     # Inside the file: rows sharing a key, scored against each other.

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BulkEditForm, KedaoModelForm
@@ -17,14 +18,43 @@ class CustomerForm(KedaoModelForm):
                   "district", "address", "phone", "email", "website", "owner", "tags", "notes")
         widgets = {"owner": AutocompleteSelect("org.employee"), "notes": forms.Textarea(attrs={"rows": 3})}
 
+    # The fields the duplicate check reads (customers/duplicates.py), as the page sends them.
+    duplicate_keys = ("name", "credit_code", "phone", "email")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = Employee.objects.filter(is_active=True)
         self.fields["owner"].required = False
         self.fields["owner"].help_text = _("Empty: you.")
+        # Candidates found on save, as the user may see them (shown with the "different company"
+        # checkbox), or None.
+        self.duplicate_candidates = None
+        if self.instance.pk is None:
+            # While the user types, the page lists probable duplicates (HTMX, customer_duplicates).
+            include = ",".join(f"[name={name}]" for name in self.duplicate_keys)
+            for name in self.duplicate_keys:
+                self.fields[name].widget.attrs.update({
+                    "hx-get": reverse("customers:customer_duplicates"), "hx-target": "#duplicate-candidates",
+                    "hx-trigger": "input changed delay:400ms, change", "hx-include": include,
+                    "hx-sync": "closest form:replace",
+                })
 
     def clean_credit_code(self):
         return normalize_credit_code(self.cleaned_data.get("credit_code"))
+
+    def clean(self):
+        cleaned = super().clean()
+        # Creating a probable duplicate takes a second, conscious step: the checkbox shown with
+        # the candidates. (A credit code another live customer has is refused all the same.)
+        if self.instance.pk is None and not self.errors and not self.data.get("confirm_duplicate"):
+            from .duplicates import candidate_rows, find_candidates
+
+            candidates = find_candidates(**{name: cleaned.get(name) or "" for name in self.duplicate_keys}, limit=5)
+            if candidates:
+                self.duplicate_candidates = candidate_rows(candidates, self.user)
+                self.add_error(None, _("This customer probably exists already (see below). Open it, or tick "
+                                       "“This is a different company” and save again."))
+        return cleaned
 
 
 class CustomerBulkEditForm(BulkEditForm):

@@ -31,18 +31,23 @@ def account_team_member_remove(*, member, actor):
 
 
 def account_team_merge_hook(*, survivor, merged, actor):
-    """For the customer merge (core.registry.register_merge_hook, h1): before `merged`'s rows move
-    to `survivor`, take off `merged`'s team whoever would break a unique rule there — a second
-    account manager for a line the survivor already has one for, or a person already on the
-    survivor's team for that line. Each removal is audited like any other."""
+    """For the customer merge (core.registry.register_merge_hook): before the merged customers'
+    rows move to `survivor`, take off their teams whoever would break a unique rule there — a
+    second account manager for a line the survivor (or an earlier merged customer) already has one
+    for, or a person already placed for that line. Each removal is audited like any other."""
+    merged = merged if isinstance(merged, (list, tuple)) else [merged]
     keep = AccountTeamMember.objects.filter(customer=survivor)
     managed = set(keep.filter(role=TeamRole.ACCOUNT_MANAGER).values_list("product_line_id", flat=True))
     placed = set(keep.values_list("product_line_id", "employee_id"))
-    for member in AccountTeamMember.objects.filter(customer=merged).order_by("pk"):
-        clash = (member.role == TeamRole.ACCOUNT_MANAGER and member.product_line_id in managed) or \
-            (member.product_line_id, member.employee_id) in placed
-        if clash:
+    moving = AccountTeamMember.objects.filter(customer__in=[customer.pk for customer in merged]).order_by("pk")
+    for member in moving:
+        manager = member.role == TeamRole.ACCOUNT_MANAGER
+        if (manager and member.product_line_id in managed) or (member.product_line_id, member.employee_id) in placed:
             services.object_delete(instance=member, actor=actor)
+            continue
+        placed.add((member.product_line_id, member.employee_id))
+        if manager:
+            managed.add(member.product_line_id)
 
 
 def account_places_count(from_user, customer_ids):

@@ -3,10 +3,12 @@ from django.urls import path
 from core.urls import object_urlpatterns
 
 from . import account_team as team
-from . import pool_views, poolrules, team_panels, views
+from . import duplicate_views, pool_views, poolrules, team_panels, views
 
 app_name = "customers"
 urlpatterns = [
+    path("customers/duplicates/", duplicate_views.customer_duplicates, name="customer_duplicates"),
+    path("customers/merge/", duplicate_views.customer_merge, name="customer_merge"),
     # Before the generic patterns: "pool" is not a customer id, but keep the order obvious.
     path("customers/pool/", pool_views.pool_list, name="pool"),
     path("customers/not-contacted/", pool_views.not_contacted_page, name="not_contacted"),
@@ -16,7 +18,7 @@ urlpatterns = [
     path("customers/<int:pk>/touch/", pool_views.customer_touch, name="customer_touch"),
     path("customers/<int:pk>/account-team/", team_panels.account_team_manage, name="account_team_manage"),
     *object_urlpatterns("customer", "customers", list=views.CustomerListView, detail=views.CustomerView,
-                        edit=views.CustomerEditView, delete=views.CustomerDeleteView,
+                        edit=duplicate_views.CustomerCreateView, delete=views.CustomerDeleteView,
                         bulk_edit=views.CustomerBulkEditView, bulk_delete=views.CustomerBulkDeleteView),
     *object_urlpatterns("poolrule", "pool-rules", list=poolrules.PoolRuleListView, detail=poolrules.PoolRuleView,
                         edit=poolrules.PoolRuleEditView, delete=poolrules.PoolRuleDeleteView,

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from core.tagging import prefetch_tags
 from core.views import generic
 
@@ -9,6 +11,7 @@ class CustomerListView(generic.ObjectListView):
     queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related(prefetch_tags())
     filterset_class = filtersets.CustomerFilterSet
     table_class = tables.CustomerTable
+    bulk_actions = ((_("Merge"), "customers:customer_merge", "union", "change"),)
 
 
 class CustomerView(generic.ObjectView):

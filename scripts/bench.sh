@@ -2,6 +2,9 @@
 # Benchmarks on PostgreSQL (docs/benchmarks.md). Creates the database and the dataset when missing.
 #   DATABASE_URL   default postgres://postgres@127.0.0.1:5432/kedao_bench
 #   BENCH_ARGS     extra arguments for bench/scoped_list.py (e.g. "--runs 50")
+#   DUP_DATABASE_URL  database of the duplicate-candidates benchmark (1,000,000 customers of its own)
+#                     default postgres://postgres@127.0.0.1:5432/kedao_bench_dup
+#   DUP_ARGS       extra arguments for bench/duplicates.py (e.g. "--probes 500")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/kedao_bench}"
@@ -34,3 +37,14 @@ $PY bench/scoped_list.py ${BENCH_ARGS:-}
 
 echo "== import (100,000-row .xlsx, end to end)"
 $PY bench/imports.py
+
+echo "== duplicate candidates (its own database; filled with 1,000,000 customers when missing)"
+dup_url="${DUP_DATABASE_URL:-${DATABASE_URL%/*}/kedao_bench_dup}"
+dup_name="${dup_url##*/}"
+dup_name="${dup_name%%\?*}"
+if ! psql "$server_url" -Atqc "SELECT 1 FROM pg_database WHERE datname = '$dup_name'" | grep -q 1; then
+  psql "$server_url" -qc "CREATE DATABASE \"$dup_name\""
+fi
+DATABASE_URL="$dup_url" $PY manage.py migrate --no-input -v0
+# shellcheck disable=SC2086
+DATABASE_URL="$dup_url" $PY bench/duplicates.py ${DUP_ARGS:-}

@@ -22,7 +22,11 @@ def kedao_endpoints(schema):
     for path in schema["paths"]:
         if "{" in path:
             continue
-        view = getattr(resolve(path).func, "cls", None)
+        func = resolve(path).func
+        view = getattr(func, "cls", None)
+        # Lists only, not a viewset's extra actions (customers' duplicates/, merge/).
+        if getattr(func, "actions", {}).get("get") != "list":
+            continue
         if view is not None and issubclass(view, KedaoModelViewSet) and view.filterset_class is not None:
             found.append((path, view))
     return found

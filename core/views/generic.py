@@ -91,6 +91,9 @@ class ObjectListView(ObjectMixin, View):
     table_class = None
     template_name = "core/object_list.html"
     bulk_edit = True
+    # Further actions on the selected rows: (label, url name, icon, permission). The button sends
+    # the selection (`pk`) by POST to a page that asks before it changes anything.
+    bulk_actions = ()
 
     def export_rows(self, request):
         """The rows of this list that `request.user` may export, filtered by `request.GET` (None when
@@ -155,6 +158,9 @@ class ObjectListView(ObjectMixin, View):
             optional_columns=self.table_class.optional_columns(), hidden_columns=hidden,
             bulk_edit_url=self.url("bulk_edit") if self.bulk_edit else None,
             bulk_delete_url=self.url("bulk_delete"),
+            extra_bulk_actions=[{"label": label, "url": reverse(url_name), "icon": icon}
+                                for label, url_name, icon, permission in self.bulk_actions
+                                if has_perm(request.user, self.model, permission)],
             query_without_page=self.query_without("page"),
             import_url=self.import_url(),
         )

@@ -10,14 +10,22 @@ class CustomerSerializer(ScopedModelSerializer):
     serializer_field_mapping = {**ScopedModelSerializer.serializer_field_mapping,
                                 CreditCodeField: CreditCodeSerializerField}
     tags = TagListField(required=False)
+    # Read by the viewset's create (customers/api/duplicates.py): create despite probable duplicates.
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="Create even though probable duplicates exist (the answer to a 409). A credit code that a "
+                  "live customer already has is refused all the same (400 on credit_code).")
 
     class Meta:
         model = Customer
         fields = (*ScopedModelSerializer.base_fields, "name", "short_name", "kind", "credit_code", "industry",
                   "province", "city", "district", "address", "phone", "email", "website", "level", "source", "notes",
-                  "tags", "last_contacted_at")
+                  "tags", "last_contacted_at", "confirm_duplicate")
         read_only_fields = ("last_contacted_at",)
 
+    def _save(self, instance, validated_data, expected_version=None):
+        validated_data.pop("confirm_duplicate", None)
+        return super()._save(instance, validated_data, expected_version)
 
 
 class ContactSerializer(KedaoModelSerializer):

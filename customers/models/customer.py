@@ -93,6 +93,9 @@ class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
     return_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     audit_exclude = (*ScopedModel.audit_exclude, "return_warned_at")
+    # Set when this customer was merged into another (customers/merge.py): the recycle bin says so.
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), on_delete=models.SET_NULL,
+                                    null=True, blank=True, editable=False, related_name="+")
 
     class Meta:
         verbose_name = _("customer")

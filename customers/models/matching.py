@@ -23,6 +23,13 @@ class MatchKeyField(models.CharField):
         kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self):
+        # Field.deconstruct leaves out db_index=False (its default), which this field would then
+        # read back as True: say it always.
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["db_index"] = self.db_index
+        return name, path, args, kwargs
+
 
 # key field → (source field, function)
 MATCH_KEYS = {

@@ -313,3 +313,19 @@ def test_handover_moves_the_leavers_account_team_places(world, lines, key_accoun
     member = AccountTeamMember.objects.get(customer=key_account, product_line=lines["auto"])
     assert member.employee == successor
     assert key_account.pk in visible(successor) and key_account.pk not in visible(leaver)
+
+
+def test_merge_keeps_one_account_manager_per_line(world, lines):
+    """Merging two customers whose teams both have an account manager for 自动化: the survivor's
+    stays, the merged one's is taken off (audited); the merged customer's 楼宇 manager moves over."""
+    from customers.merge import customers_merge
+
+    admin = EmployeeFactory(username="merge.admin", unit=world.units["hq"], is_superuser=True)
+    survivor = CustomerFactory(name="西门子股份公司", owner=world.seller1)
+    merged = CustomerFactory(name="西门子(中国)公司", owner=world.seller1)
+    account_team_member_add(customer=survivor, employee=world.seller1, product_line=lines["auto"], actor=admin)
+    account_team_member_add(customer=merged, employee=world.seller2, product_line=lines["auto"], actor=admin)
+    account_team_member_add(customer=merged, employee=world.seller3, product_line=lines["bldg"], actor=admin)
+    customers_merge(survivor=survivor, merged=[merged], values={}, actor=admin)
+    team = {(m.product_line.code, m.employee_id) for m in AccountTeamMember.objects.filter(customer=survivor)}
+    assert team == {("AUTO", world.seller1.pk), ("BLDG", world.seller3.pk)}

@@ -89,7 +89,9 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
     invalid_fields = [
         ("credit_code", lambda data: {**data, "credit_code": bad_check_digit(data["credit_code"])}),
         ("credit_code", {"credit_code": "91110000"}),
-        ("credit_code", lambda data: {**data, "credit_code": Customer.objects.exclude(credit_code="")
+        # Another live customer's code: confirmed as "not a duplicate" (else 409), still refused.
+        ("credit_code", lambda data: {**data, "confirm_duplicate": True,
+                                      "credit_code": Customer.objects.exclude(credit_code="")
                                       .values_list("credit_code", flat=True).first()}),
         ("name", {"name": ""}),
         ("name", {"name": "名" * 201}),
@@ -114,7 +116,9 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
 
     api_invalid = [
         ("credit_code", lambda data: {**data, "credit_code": bad_check_digit(data["credit_code"])}),
-        ("credit_code", lambda data: {**data, "credit_code": Customer.objects.exclude(credit_code="")
+        # Another live customer's code: confirmed as "not a duplicate" (else 409), still refused.
+        ("credit_code", lambda data: {**data, "confirm_duplicate": True,
+                                      "credit_code": Customer.objects.exclude(credit_code="")
                                       .values_list("credit_code", flat=True).first()}),
         ("name", {"name": "名" * 201}),
         ("name", {"name": "   "}),

@@ -179,3 +179,10 @@ def test_the_name_key_has_a_trigram_index_on_postgresql():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'customers_customer_match_name_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin_trgm_ops" in definition
+
+
+def test_huge_input_is_cut_not_looked_up_whole():
+    CustomerFactory(name="北京华为技术有限公司")
+    assert find_candidates(name="华" * 2_000_000, phone="1" * 100_000, email="a" * 100_000 + "@x.cn",
+                           credit_code="9" * 100_000) == []
+    assert find_candidates_bulk([{"name": "华" * 1_000_000}]) == {}

@@ -49,7 +49,8 @@ def test_a_credit_code_typed_with_spaces_is_stored_without_them(world, typed):
     assert response.json()["credit_code"] == CODE
     Customer.objects.filter(pk=response.json()["id"]).update(credit_code="")
     page = pages(seller).post(reverse("customers:customer_add"), {
-        "name": "空格代码页面有限公司", "kind": "company", "level": "potential", "credit_code": typed})
+        "name": "空格代码页面有限公司", "kind": "company", "level": "potential", "credit_code": typed,
+        "confirm_duplicate": "1"})  # a name like the one created above: a probable duplicate
     assert page.status_code == 302, field_errors(page)
     assert Customer.objects.get(name="空格代码页面有限公司").credit_code == CODE
 

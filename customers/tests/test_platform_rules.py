@@ -125,7 +125,10 @@ def test_api_normalises_through_the_model_and_refuses_a_duplicate_credit_code(wo
     assert first.status_code == 201, first.content
     assert (first.json()["name"], first.json()["credit_code"]) == ("规范 名称", code)
     duplicate = api.post("/api/customers/customers/", {"name": "另一家", "credit_code": code}, format="json")
-    assert duplicate.status_code == 400 and "credit_code" in duplicate.json()
+    assert duplicate.status_code == 409 and duplicate.json()["candidates"][0]["matched"] == ["credit_code"]
+    confirmed = api.post("/api/customers/customers/", {"name": "另一家", "credit_code": code,
+                                                       "confirm_duplicate": True}, format="json")
+    assert confirmed.status_code == 400 and "credit_code" in confirmed.json()
 
 
 # --- the column chooser saves (it was a 500 for everyone) --------------------------------------

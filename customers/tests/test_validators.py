@@ -177,6 +177,9 @@ def test_api_refuses_lowercase_code_that_differs_from_a_live_one_only_in_case(se
                     format="json").status_code == 201
     response = api.post("/api/customers/customers/", {"name": "乙公司", "credit_code": "91110108551385082q"},
                         format="json")
+    assert response.status_code == 409  # the same code: a duplicate (customers/duplicates.py)
+    response = api.post("/api/customers/customers/", {"name": "乙公司", "credit_code": "91110108551385082q",
+                                                      "confirm_duplicate": True}, format="json")
     assert response.status_code == 400
     assert "credit_code" in response.json()
     assert Customer.objects.count() == 1
