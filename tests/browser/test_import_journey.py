@@ -1,6 +1,7 @@
 """A seller imports customers from Excel in a real browser: upload a file holding a duplicate and a
 bad row, check the guessed mapping, preview, import skipping the bad row, watch the progress bar
-finish, find the customers in the list.
+finish, find the customers in the list; then merge the imported duplicate into the customer that
+was already there.
 
 The import runs as it does in production: the page only queues the task (django-tasks, database
 backend) and a worker picks it up. Here the worker is `db_worker --batch` run in a loop by a thread
@@ -129,4 +130,25 @@ def test_seller_imports_customers_with_a_duplicate_and_a_bad_row(page, live_serv
     page.locator("#list-filters input[name=q]").fill("导入")
     expect(page.get_by_role("link", name="杭州导入一号科技有限公司")).to_be_visible()
     expect(page.get_by_role("link", name="成都导入二号科技有限公司")).to_be_visible()
+
+    # The imported duplicate: select both, "合并" (merge), keep the stored one, take the phone of
+    # the imported row, confirm.
+    stored, imported = Customer.objects.filter(name="北京朝阳已有贸易有限公司").order_by("pk")
+    page.locator("#list-filters input[name=q]").fill("北京朝阳已有")
+    rows = page.locator("#object-list tbody tr")
+    expect(rows).to_have_count(2)
+    rows.locator("input[type=checkbox][name=pk]").nth(0).check()
+    rows.locator("input[type=checkbox][name=pk]").nth(1).check()
+    page.get_by_test_id("bulk-action").filter(has_text="合并").first.click()
+    expect(page.get_by_test_id("merge-table")).to_be_visible()
+    page.locator(f"#survivor_{stored.pk}").check()
+    page.locator(f"#value_phone_{imported.pk}").check()
+    page.screenshot(path=str(ARTIFACTS / "import-3-merge.png"), full_page=True)
+    page.get_by_test_id("merge-submit").click()
+    page.locator("#kedao-confirm [data-confirm-ok]").click()
+    expect(page).to_have_url(f"{live_server.url}/customers/{stored.pk}/")
+    survivors = Customer.objects.filter(name="北京朝阳已有贸易有限公司")
+    assert [c.pk for c in survivors] == [stored.pk]
+    assert survivors[0].phone == imported.phone != stored.phone
+    assert Customer.all_objects.get(pk=imported.pk).merged_into_id == stored.pk
     assert not page.problems.errors, page.problems.errors
