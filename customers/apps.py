@@ -15,18 +15,20 @@ class CustomersConfig(AppConfig):
             register_report,
         )
 
-        from . import demo, imports, panels, pool_ui, selectors
+        from . import customer_page, demo, imports, panels, pool_ui, selectors, timeline
         from .filtersets import ContactFilterSet, CustomerFilterSet
-        from .models import Contact, Customer
+        from .models import Contact, ContactEmployeeRelation, ContactRelation, Customer
+        from .relations import ContactEmployeeRelationFilterSet, ContactRelationFilterSet
 
         register_object_type(Customer, filterset=CustomerFilterSet, searchable=True)
         register_object_type(Contact, filterset=ContactFilterSet, searchable=True)
+        register_object_type(ContactRelation, filterset=ContactRelationFilterSet)
+        register_object_type(ContactEmployeeRelation, filterset=ContactEmployeeRelationFilterSet)
         register_menu_item(_("Customers"), _("Customers"), "customers:customer_list", Customer, order=10)
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
         register_menu_item(_("Customers"), _("Imports"), "core:import_list", Customer, order=90)
         panels.register()
-        pool_ui.register()
-        imports.register()
+        from . import customer_page, demo, imports, panels, pool_ui, selectors, timeline
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.urls import object_urlpatterns
 
-from . import pool_views, poolrules, views
+from . import customer_page, pool_views, poolrules, relations, views
 
 app_name = "customers"
 urlpatterns = [
@@ -22,4 +22,14 @@ urlpatterns = [
     *object_urlpatterns("contact", "contacts", list=views.ContactListView, detail=views.ContactView,
                         edit=views.ContactEditView, delete=views.ContactDeleteView,
                         bulk_delete=views.ContactBulkDeleteView),
+    path("customers/<int:pk>/timeline/", customer_page.customer_timeline, name="customer_timeline"),
+    path("customers/<int:pk>/relationships/", customer_page.customer_relationships, name="customer_relationships"),
+    *object_urlpatterns("contactrelation", "contact-relations", list=relations.ContactRelationListView,
+                        detail=relations.ContactRelationView, edit=relations.ContactRelationEditView,
+                        delete=relations.ContactRelationDeleteView, bulk_delete=relations.ContactRelationBulkDeleteView),
+    *object_urlpatterns("contactemployeerelation", "employee-relations",
+                        list=relations.ContactEmployeeRelationListView, detail=relations.ContactEmployeeRelationView,
+                        edit=relations.ContactEmployeeRelationEditView,
+                        delete=relations.ContactEmployeeRelationDeleteView,
+                        bulk_delete=relations.ContactEmployeeRelationBulkDeleteView),
 ]

@@ -2,12 +2,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .. import poolrules
-from . import pool, views
+from . import pool, relations, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet)
 router.register("contacts", views.ContactViewSet)
 router.register("pool-rules", poolrules.PoolRuleViewSet)
+router.register("contact-relations", relations.ContactRelationViewSet)
+router.register("employee-relations", relations.ContactEmployeeRelationViewSet)
 
 app_name = "customers-api"
 urlpatterns = [

@@ -4,9 +4,10 @@ from core.tagging import prefetch_tags
 from .. import filtersets
 from ..models import Contact, Customer
 from . import serializers
+from .relations import TimelineMixin
 
 
-class CustomerViewSet(KedaoModelViewSet):
+class CustomerViewSet(TimelineMixin, KedaoModelViewSet):
     queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related(prefetch_tags())
     serializer_class = serializers.CustomerSerializer
     filterset_class = filtersets.CustomerFilterSet

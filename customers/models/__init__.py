@@ -5,5 +5,7 @@ Each module's models are re-exported here, so `from customers.models import Cust
 
 from .customer import Contact, Customer, DecisionRole, Industry, Level, Source
 from .pool import PoolMove, PoolRule
+from .relations import ContactEmployeeRelation, ContactRelation, RelationKind
 
-__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "PoolMove", "PoolRule", "Source"]
+__all__ = ["Contact", "ContactEmployeeRelation", "ContactRelation", "Customer", "DecisionRole", "Industry", "Level",
+           "PoolMove", "PoolRule", "RelationKind", "Source"]
