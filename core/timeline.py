@@ -1,22 +1,24 @@
 """A record's timeline: entries from every registered source, merged and paged by keyset.
 
 Entries are ordered newest first by (time, source key, id). A page is at most `limit` entries;
-the cursor of the next page is the last entry's (time, key, id), written as text
-("2026-01-31T08:00:00.123456+00:00~customers.changes~123"). Each source answers one indexed
+the cursor of the next page is the last entry's (time, key, id), written as URL-safe text:
+microseconds since 1970 (UTC), the source's key and the id ("1769846400123456~customers.changes~123"). Each source answers one indexed
 query with a LIMIT, whatever the size of the history: nothing is counted or loaded in full.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .registry import timeline_sources
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class BadCursor(ValueError):
@@ -30,7 +32,8 @@ class Cursor:
     id: int
 
     def encode(self):
-        return f"{self.time.isoformat()}~{self.key}~{self.id}"
+        micros = (self.time - EPOCH) // timedelta(microseconds=1)
+        return f"{micros}~{self.key}~{self.id}"
 
     @classmethod
     def decode(cls, text):
@@ -41,12 +44,10 @@ class Cursor:
         if len(parts) != 3 or len(text) > 200:
             raise BadCursor(_("Not a timeline position."))
         try:
-            time = datetime.fromisoformat(parts[0])
-            pk = int(parts[2])
+            micros, pk = int(parts[0]), int(parts[2])
+            time = EPOCH + timedelta(microseconds=micros)
         except (ValueError, OverflowError) as error:
             raise BadCursor(_("Not a timeline position.")) from error
-        if timezone.is_naive(time):
-            time = timezone.make_aware(time, timezone.utc)
         if not parts[1] or pk < 0 or pk > 2**63:
             raise BadCursor(_("Not a timeline position."))
         return cls(time=time, key=parts[1], id=pk)
