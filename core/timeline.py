@@ -73,7 +73,7 @@ class Entry:
         return Cursor(time=self.time, key=self.kind, id=self.id)
 
     def as_dict(self):
-        return {"time": self.time.isoformat(), "kind": self.kind, "icon": self.icon, "title": str(self.title),
+        return {"time": self.time.isoformat(), "kind": self.kind, "id": self.id, "icon": self.icon, "title": str(self.title),
                 "body": str(self.body), "url": self.url or None, "actor": str(self.actor or ""),
                 "details": [{k: str(v) for k, v in d.items()} for d in self.details]}
 

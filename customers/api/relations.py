@@ -28,6 +28,7 @@ class ContactEmployeeRelationViewSet(KedaoModelViewSet):
 class TimelineEntrySerializer(drf_serializers.Serializer):
     time = drf_serializers.DateTimeField()
     kind = drf_serializers.CharField(help_text="The source's key, e.g. customers.changes.")
+    id = drf_serializers.IntegerField(help_text="The entry's id within its source (kind, id) is unique.")
     icon = drf_serializers.CharField()
     title = drf_serializers.CharField()
     body = drf_serializers.CharField()
