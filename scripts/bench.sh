@@ -34,3 +34,6 @@ $PY bench/scoped_list.py ${BENCH_ARGS:-}
 
 echo "== import (100,000-row .xlsx, end to end)"
 $PY bench/imports.py
+
+echo "== 360° customer page"
+$PY bench/customer_page.py
