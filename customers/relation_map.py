@@ -64,21 +64,35 @@ def layout(graph):
     for node in graph["nodes"]:
         if node["kind"] == "contact":
             layers.setdefault(depth(node["id"]), []).append(node)
-    bottom = (max(layers) + 1) if layers else 0
-    employees = [node for node in graph["nodes"] if node["kind"] == "employee"]
-    if employees:
-        layers[bottom] = employees
     positions = {}
     for level, members in layers.items():
         for index, node in enumerate(members):
             positions[node["id"]] = ((index + 1) / (len(members) + 1), -level)
+    # Our employees in a row below, each under the contacts they know (so their lines are short),
+    # kept apart from each other and off the vertical of a contact (a line would cross it).
+    bottom = -((max(layers) + 1) if layers else 0)
+    employees = [node for node in graph["nodes"] if node["kind"] == "employee"]
+    known = {}
+    for edge in graph["edges"]:
+        if edge["kind"] == "knows" and edge["target"] in positions:
+            known.setdefault(edge["source"], []).append(positions[edge["target"]][0])
+    wanted = sorted(((sum(known.get(n["id"], [0.5])) / len(known.get(n["id"], [0.5])), n["id"]) for n in employees))
+    contact_xs = [x for x, _y in positions.values()]
+    previous = -1.0
+    gap = min(0.14, 0.9 / max(1, len(wanted)))
+    for x, node_id in wanted:
+        x = max(x, previous + gap)
+        if any(abs(x - cx) < 0.03 for cx in contact_xs):
+            x += 0.06
+        positions[node_id] = (min(x, 0.97), bottom)
+        previous = x
     return positions
 
 
 def figure(graph):
     positions = layout(graph)
     fig = go.Figure()
-    labels_x, labels_y, labels_text = [], [], []
+    labels = []
     for kind, colour in [*KIND_COLOURS.items(), ("knows", EMPLOYEE_COLOUR)]:
         xs, ys = [], []
         for edge in graph["edges"]:
@@ -87,16 +101,15 @@ def figure(graph):
             (x0, y0), (x1, y1) = positions[edge["source"]], positions[edge["target"]]
             xs += [x0, x1, None]
             ys += [y0, y1, None]
-            labels_x.append(x0 + (x1 - x0) * 0.5)
-            labels_y.append(y0 + (y1 - y0) * 0.5)
-            labels_text.append(edge["label"])
+            labels.append((x0 + (x1 - x0) * 0.5, y0 + (y1 - y0) * 0.5, edge["label"], colour))
         if xs:
             name = _("knows (strength)") if kind == "knows" else str(RelationKind(kind).label)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
                                      line={"color": colour, "width": 2, "dash": "dot" if kind == "knows" else "solid"}))
-    if labels_text:
-        fig.add_trace(go.Scatter(x=labels_x, y=labels_y, mode="text", text=labels_text, showlegend=False,
-                                 hoverinfo="skip", textfont={"size": 11, "color": "#343a40"}))
+    # Edge labels on a white patch, so that a crossing line does not run through the text.
+    for x, y, text, colour in labels:
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False, bgcolor="rgba(255,255,255,0.9)",
+                           font={"size": 11, "color": colour}, borderpad=2)
     groups = {}
     for node in graph["nodes"]:
         key = "employee" if node["kind"] == "employee" else node["role"]
