@@ -6,7 +6,8 @@
 Needs a migrated PostgreSQL database (DATABASE_URL). It creates, once, a seller (role "seller":
 own records), two customers of theirs with ten contacts each, and bulk-creates ObjectChange rows:
 `--entries` on the large customer (90 % on the customer, 10 % over its contacts) and 5 on the
-small one. It then times, in-process with django.test.Client, logged in as the seller, DEBUG off:
+small one, and `--noise` audit rows of other records around them (500,000 by default), so that
+the plans are those of a table where this customer is a small part. It then times, in-process with django.test.Client, logged in as the seller, DEBUG off:
   page       GET /customers/customers/<id>/               the whole HTML page (tabs, key figures, panels)
   timeline   GET /customers/customers/<id>/timeline/      its first timeline page (loaded when the tab opens)
   more       the same with ?before=<cursor of page 1>     "load more"
@@ -51,7 +52,7 @@ SELLER = "bench360.seller"
 NAMES = {"large": "基准360大客户有限公司", "small": "基准360小客户有限公司"}
 
 
-def ensure_data(entries):
+def ensure_data(entries, noise):
     roles = ensure_roles(["seller"])
     unit = OrgUnit.objects.filter(code="BENCH360").first() or OrgUnit.objects.create(name="基准360部", code="BENCH360")
     seller = Employee.objects.filter(username=SELLER).first()
@@ -91,6 +92,21 @@ def ensure_data(entries):
             with connection.cursor() as cursor:
                 cursor.execute("UPDATE core_objectchange SET time = %s - (id * interval '37 minutes') "
                                "WHERE id >= %s AND id <= %s", [start, created[0].pk, created[-1].pk])
+    # Everybody else's history around them: audit rows of other records, interleaved in time.
+    noise_ids = (10**9, 10**9 + 100000)
+    have = ObjectChange.objects.filter(content_type=customer_type, object_id__gte=noise_ids[0]).count()
+    if have < noise:
+        print(f"creating {noise - have} audit rows of other customers", flush=True)
+        start = datetime.datetime.now(datetime.UTC)
+        for first in range(have, noise, 50000):
+            rows = [ObjectChange(action="update", user_name="其他", object_repr="其他客户", content_type=customer_type,
+                                 object_id=noise_ids[0] + i % 100000, prechange_data={"notes": "a"},
+                                 postchange_data={"notes": "b"}) for i in range(first, min(noise, first + 50000))]
+            with transaction.atomic():
+                created = ObjectChange.objects.bulk_create(rows, batch_size=5000)
+                with connection.cursor() as cursor:
+                    cursor.execute("UPDATE core_objectchange SET time = %s - (id * interval '3 minutes') "
+                                   "WHERE id >= %s AND id <= %s", [start, created[0].pk, created[-1].pk])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE core_objectchange")
     return seller, customers
@@ -114,12 +130,14 @@ def timed(client, url, runs, warmup):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--entries", type=int, default=50000)
+    parser.add_argument("--noise", type=int, default=500000,
+                        help="audit rows of other records in the table (default 500,000)")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("The benchmark needs PostgreSQL (DATABASE_URL).")
-    seller, customers = ensure_data(args.entries)
+    seller, customers = ensure_data(args.entries, args.noise)
     client = Client()
     client.force_login(seller)
     results = {}
@@ -132,7 +150,7 @@ def main():
             urls["more"] = f"{timeline}?before={first['next']}"
         results[size] = {name: timed(client, url, args.runs, args.warmup) for name, url in urls.items()}
     load = os.getloadavg()
-    report = {"entries": args.entries, "runs": args.runs, "results": results,
+    report = {"entries": args.entries, "noise": args.noise, "runs": args.runs, "results": results,
               "ratio_p95": {name: round(results["large"][name]["p95"] / results["small"][name]["p95"], 2)
                             for name in results["small"]},
               "loadavg": [round(x, 2) for x in load], "cpus": os.cpu_count(),

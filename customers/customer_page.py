@@ -42,8 +42,7 @@ class CustomerPageMixin:
         context = super().panel_context(request, obj)
         history = [p for p in context["panels"] if p["key"] == "history"]
         context["panels"] = [p for p in context["panels"] if p["key"] != "history"]
-        context["history_panels"] = history + context.pop("timeline")
-        context["timeline"] = []
+        context["history_panels"] = history
         context["key_figures"] = figures_for(request.user, obj)
         context["timeline_url"] = reverse("customers:customer_timeline", args=[obj.pk])
         context["relationships_url"] = reverse("customers:customer_relationships", args=[obj.pk])

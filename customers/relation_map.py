@@ -76,7 +76,7 @@ def layout(graph):
     for edge in graph["edges"]:
         if edge["kind"] == "knows" and edge["target"] in positions:
             known.setdefault(edge["source"], []).append(positions[edge["target"]][0])
-    wanted = sorted(((sum(known.get(n["id"], [0.5])) / len(known.get(n["id"], [0.5])), n["id"]) for n in employees))
+    wanted = sorted((sum(known.get(n["id"], [0.5])) / len(known.get(n["id"], [0.5])), n["id"]) for n in employees)
     contact_xs = [x for x, _y in positions.values()]
     previous = -1.0
     gap = min(0.14, 0.9 / max(1, len(wanted)))

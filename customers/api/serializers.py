@@ -1,10 +1,9 @@
 from rest_framework import serializers
 
 from core.api.serializers import KedaoModelSerializer, ScopedModelSerializer, TagListField
-
-from ..fields import CreditCodeField, CreditCodeSerializerField
 from org.models import Employee
 
+from ..fields import CreditCodeField, CreditCodeSerializerField
 from ..models import Contact, ContactEmployeeRelation, ContactRelation, Customer
 
 
