@@ -1,5 +1,6 @@
 """API of the relationship map and of the customer's timeline."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
@@ -59,6 +60,6 @@ class TimelineMixin:
         try:
             limit = int(request.query_params.get("limit", 20))
         except ValueError:
-            return Response({"limit": ["A whole number from 1 to 100."]}, status=400)
+            return Response({"limit": [gettext("A whole number from 1 to 100.")]}, status=400)
         page = timeline_page(request.user, customer, cursor, limit)
         return Response({"results": [entry.as_dict() for entry in page.entries], "next": page.next_cursor or None})
