@@ -28,7 +28,10 @@ class CustomersConfig(AppConfig):
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
         register_menu_item(_("Customers"), _("Imports"), "core:import_list", Customer, order=90)
         panels.register()
-        from . import customer_page, demo, imports, panels, pool_ui, selectors, timeline
+        pool_ui.register()
+        imports.register()
+        timeline.register()
+        customer_page.register()
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,
