@@ -24,6 +24,8 @@ def figure_html(fig, *, height=360, label=""):
     if height:
         fig.update_layout(height=height)
     return format_html(
-        '<div class="kd-chart" role="img" aria-label="{}" data-figure="{}"></div>',
+        # role="figure", not "img": plotly adds controls (legend, mode bar) inside, and an image
+        # may not contain interactive elements (axe-core: nested-interactive).
+        '<div class="kd-chart" role="figure" aria-label="{}" data-figure="{}"></div>',
         label, fig.to_json(),
     )

@@ -505,3 +505,58 @@ def register_merge_hook(model, fn):
 
 def merge_hooks(model):
     return list(_merge_hooks.get(_model_label(model).lower(), ()))
+
+
+# --- 360° record page: timeline sources and key figures (issue 8) ---------------------------------
+
+
+@dataclass
+class TimelineSource:
+    """A source of entries for a record's timeline (a customer's changes, its contacts, later
+    activities…). `entries(user, obj, cursor, limit)` returns at most `limit` core.timeline.Entry,
+    newest first, all strictly before `cursor` (None: from the newest) in the order
+    (time, source key, id) — `core.timeline.before_q(cursor, key)` builds that condition — and
+    only what `user` may see. It must not count or load everything: an indexed query with LIMIT."""
+
+    model: type
+    key: str
+    label: str
+    entries: callable
+    order: int = 100
+
+
+_timeline_sources: dict[tuple, TimelineSource] = {}
+
+
+def register_timeline_source(model, key, label, fn, *, order=100):
+    _timeline_sources[(model, key)] = TimelineSource(model=model, key=key, label=label, entries=fn, order=order)
+
+
+def timeline_sources(model):
+    return sorted((s for (m, _k), s in _timeline_sources.items() if m is model), key=lambda s: (s.order, s.key))
+
+
+@dataclass
+class KeyFigure:
+    """A number in a record page's summary strip: `value(user, obj)` returns the figure (already
+    formatted text, a number, or None to hide it); `url(obj)` optionally links to the detail."""
+
+    model: type
+    key: str
+    label: str
+    value: callable
+    order: int = 100
+    icon: str = ""
+    url: callable = None
+
+
+_key_figures: dict[tuple, KeyFigure] = {}
+
+
+def register_key_figure(model, key, label, fn, *, order=100, icon="", url=None):
+    _key_figures[(model, key)] = KeyFigure(model=model, key=key, label=label, value=fn, order=order, icon=icon,
+                                           url=url)
+
+
+def key_figures(model):
+    return sorted((f for (m, _k), f in _key_figures.items() if m is model), key=lambda f: (f.order, f.key))

@@ -15,13 +15,34 @@ class CustomersConfig(AppConfig):
             register_report,
         )
 
-        from . import access, account_team_demo, demo, imports, panels, pool_ui, selectors, team_panels
+        from . import (
+            access,
+            account_team_demo,
+            customer_page,
+            demo,
+            imports,
+            panels,
+            pool_ui,
+            selectors,
+            team_panels,
+            timeline,
+        )
         from .account_team import AccountTeamMemberFilterSet, CustomerStrategyFilterSet
         from .filtersets import ContactFilterSet, CustomerFilterSet
-        from .models import AccountTeamMember, Contact, Customer, CustomerStrategy
+        from .models import (
+            AccountTeamMember,
+            Contact,
+            ContactEmployeeRelation,
+            ContactRelation,
+            Customer,
+            CustomerStrategy,
+        )
+        from .relations import ContactEmployeeRelationFilterSet, ContactRelationFilterSet
 
         register_object_type(Customer, filterset=CustomerFilterSet, searchable=True)
         register_object_type(Contact, filterset=ContactFilterSet, searchable=True)
+        register_object_type(ContactRelation, filterset=ContactRelationFilterSet)
+        register_object_type(ContactEmployeeRelation, filterset=ContactEmployeeRelationFilterSet)
         register_menu_item(_("Customers"), _("Customers"), "customers:customer_list", Customer, order=10)
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
         register_menu_item(_("Customers"), _("Imports"), "core:import_list", Customer, order=90)
@@ -45,6 +66,8 @@ class CustomersConfig(AppConfig):
                                account_places_apply)
         team_panels.register()
         register_demo_builder("customers.account_teams", account_team_demo.build, order=25)
+        timeline.register()
+        customer_page.register()
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,

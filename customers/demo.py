@@ -12,7 +12,7 @@ from core.models import Share
 from org.demo_company import PROJECT_TEAMS
 from org.models import Team
 
-from .models import Contact, Customer
+from .models import Contact, ContactEmployeeRelation, ContactRelation, Customer, DecisionRole
 
 BATCH = 1000
 
@@ -24,6 +24,7 @@ def build(ctx):
     ensure_customers(ctx, specs, seed)
     ensure_shares(ctx, specs)
     ensure_duplicates(ctx, specs)
+    ensure_relationships(ctx, seed)
 
 
 def customer_specs(ctx, company, count, seed):
@@ -185,3 +186,50 @@ def ensure_duplicates(ctx, specs, count=2):
         made += 1
         new += 1
     ctx.created["near-duplicate customers"] = (new, made)
+RELATIONSHIP_CUSTOMERS = 12
+# (title, department, decision role) of the people a relationship map is drawn for, top first.
+MAP_PEOPLE = (("总经理", "总经办", DecisionRole.DECISION_MAKER), ("财务总监", "财务部", DecisionRole.FINANCIAL),
+              ("信息中心主任", "信息中心", DecisionRole.TECHNICAL), ("采购经理", "采购部", DecisionRole.INFLUENCER),
+              ("网络工程师", "信息中心", DecisionRole.USER))
+
+
+def ensure_relationships(ctx, seed):
+    """A relationship map on one customer of each of the first sellers (the demo logins): five
+    people from the general manager down, who reports to and influences whom, and who of ours
+    knows them (the owner, and the owner's manager). A customer that has a map keeps it."""
+    rng = ctx.gen.seeded(seed + 7)
+    owners, chosen = set(), []
+    for customer in Customer.objects.filter(owner__isnull=False).order_by("pk").select_related("owner")[:2000]:
+        if customer.owner_id not in owners:
+            owners.add(customer.owner_id)
+            chosen.append(customer)
+        if len(chosen) >= RELATIONSHIP_CUSTOMERS:
+            break
+    made = 0
+    for customer in chosen:
+        if ContactRelation.all_objects.filter(from_contact__customer=customer).exists():
+            continue
+        contacts = list(Contact.objects.filter(customer=customer).order_by("pk")[:len(MAP_PEOPLE)])
+        while len(contacts) < len(MAP_PEOPLE):
+            values = ctx.gen.contact(rng, ctx.gen.place(rng))
+            contacts.append(Contact.objects.create(**values, customer=customer, created_by=customer.owner,
+                                                   updated_by=customer.owner))
+        for contact, (title, department, role) in zip(contacts, MAP_PEOPLE, strict=True):
+            contact.title, contact.department, contact.decision_role = title, department, role
+        Contact.objects.bulk_update(contacts, ["title", "department", "decision_role"])
+        boss, finance, it, buyer, engineer = contacts
+        ContactRelation.objects.bulk_create([
+            ContactRelation(from_contact=finance, to_contact=boss, kind="reports_to"),
+            ContactRelation(from_contact=it, to_contact=boss, kind="reports_to"),
+            ContactRelation(from_contact=buyer, to_contact=finance, kind="reports_to"),
+            ContactRelation(from_contact=engineer, to_contact=it, kind="reports_to"),
+            ContactRelation(from_contact=it, to_contact=buyer, kind="influences", note="技术选型由信息中心定"),
+        ])
+        knows = [ContactEmployeeRelation(contact=rng.choice((buyer, it)), employee=customer.owner,
+                                         strength=rng.randint(3, 5))]
+        if customer.owner.manager_id:
+            knows.append(ContactEmployeeRelation(contact=boss, employee_id=customer.owner.manager_id,
+                                                 strength=rng.randint(2, 4)))
+        ContactEmployeeRelation.objects.bulk_create(knows)
+        made += 1
+    ctx.created["relationship maps"] = (made, len(chosen))

@@ -3,7 +3,7 @@ from django.urls import path
 from core.urls import object_urlpatterns
 
 from . import account_team as team
-from . import duplicate_views, pool_views, poolrules, team_panels, views
+from . import customer_page, duplicate_views, pool_views, poolrules, relations, team_panels, views
 
 app_name = "customers"
 urlpatterns = [
@@ -32,4 +32,14 @@ urlpatterns = [
     *object_urlpatterns("customerstrategy", "customer-strategies", list=team.CustomerStrategyListView,
                         detail=team.CustomerStrategyView, edit=team.CustomerStrategyEditView,
                         delete=team.CustomerStrategyDeleteView, bulk_delete=team.CustomerStrategyBulkDeleteView),
+    path("customers/<int:pk>/timeline/", customer_page.customer_timeline, name="customer_timeline"),
+    path("customers/<int:pk>/relationships/", customer_page.customer_relationships, name="customer_relationships"),
+    *object_urlpatterns("contactrelation", "contact-relations", list=relations.ContactRelationListView,
+                        detail=relations.ContactRelationView, edit=relations.ContactRelationEditView,
+                        delete=relations.ContactRelationDeleteView, bulk_delete=relations.ContactRelationBulkDeleteView),
+    *object_urlpatterns("contactemployeerelation", "employee-relations",
+                        list=relations.ContactEmployeeRelationListView, detail=relations.ContactEmployeeRelationView,
+                        edit=relations.ContactEmployeeRelationEditView,
+                        delete=relations.ContactEmployeeRelationDeleteView,
+                        bulk_delete=relations.ContactEmployeeRelationBulkDeleteView),
 ]

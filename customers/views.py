@@ -4,6 +4,7 @@ from core.tagging import prefetch_tags
 from core.views import generic
 
 from . import filtersets, forms, tables
+from .customer_page import CustomerPageMixin
 from .models import Contact, Customer
 
 
@@ -14,7 +15,7 @@ class CustomerListView(generic.ObjectListView):
     bulk_actions = ((_("Merge"), "customers:customer_merge", "union", "change"),)
 
 
-class CustomerView(generic.ObjectView):
+class CustomerView(CustomerPageMixin, generic.ObjectView):
     queryset = Customer.objects.select_related("owner", "org_unit", "updated_by")
     highlights = ("owner", "level", "kind", "city", "phone")
     detail_fields = ("name", "short_name", "kind", "credit_code", "level", "industry", "source", "province",

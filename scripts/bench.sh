@@ -48,3 +48,5 @@ fi
 DATABASE_URL="$dup_url" $PY manage.py migrate --no-input -v0
 # shellcheck disable=SC2086
 DATABASE_URL="$dup_url" $PY bench/duplicates.py ${DUP_ARGS:-}
+echo "== 360° customer page"
+$PY bench/customer_page.py

@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from core.api.serializers import KedaoModelSerializer, ScopedModelSerializer, TagListField
+from org.models import Employee
 
 from ..fields import CreditCodeField, CreditCodeSerializerField
-from ..models import Contact, Customer
+from ..models import Contact, ContactEmployeeRelation, ContactRelation, Customer
 
 
 class CustomerSerializer(ScopedModelSerializer):
@@ -39,3 +40,24 @@ class ContactSerializer(KedaoModelSerializer):
 
         # A contact can only be attached to a customer the caller may change.
         related_actions = {"customer": "change"}
+
+
+class ContactRelationSerializer(KedaoModelSerializer):
+    from_contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+    to_contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+
+    class Meta:
+        model = ContactRelation
+        fields = (*KedaoModelSerializer.base_fields, "from_contact", "kind", "to_contact", "note")
+        # Editing the map is editing the customer.
+        related_actions = {"from_contact": "change", "to_contact": "change"}
+
+
+class ContactEmployeeRelationSerializer(KedaoModelSerializer):
+    contact = serializers.PrimaryKeyRelatedField(queryset=Contact.objects.all())
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.filter(is_active=True))
+
+    class Meta:
+        model = ContactEmployeeRelation
+        fields = (*KedaoModelSerializer.base_fields, "contact", "employee", "strength", "note")
+        related_actions = {"contact": "change"}

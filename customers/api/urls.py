@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .. import poolrules
-from . import account_team, pool, views
+from . import account_team, pool, relations, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet)
@@ -10,6 +10,8 @@ router.register("contacts", views.ContactViewSet)
 router.register("pool-rules", poolrules.PoolRuleViewSet)
 router.register("account-team-members", account_team.AccountTeamMemberViewSet)
 router.register("customer-strategies", account_team.CustomerStrategyViewSet)
+router.register("contact-relations", relations.ContactRelationViewSet)
+router.register("employee-relations", relations.ContactEmployeeRelationViewSet)
 
 app_name = "customers-api"
 urlpatterns = [

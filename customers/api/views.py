@@ -5,9 +5,10 @@ from .. import filtersets
 from ..models import Contact, Customer
 from . import serializers
 from .duplicates import DuplicateActionsMixin
+from .relations import TimelineMixin
 
 
-class CustomerViewSet(DuplicateActionsMixin, KedaoModelViewSet):
+class CustomerViewSet(DuplicateActionsMixin, TimelineMixin, KedaoModelViewSet):
     queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related(prefetch_tags())
     serializer_class = serializers.CustomerSerializer
     filterset_class = filtersets.CustomerFilterSet

@@ -39,3 +39,21 @@ class ContactFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     name = factory.Sequence(lambda n: f"李{string.ascii_uppercase[n % 26]}{n}")
     mobile = factory.Sequence(lambda n: f"138{n:08d}")
+
+
+class ContactRelationFactory(DjangoModelFactory):
+    class Meta:
+        model = "customers.ContactRelation"
+
+    from_contact = factory.SubFactory(ContactFactory)
+    to_contact = factory.LazyAttribute(lambda o: ContactFactory(customer=o.from_contact.customer))
+    kind = "reports_to"
+
+
+class ContactEmployeeRelationFactory(DjangoModelFactory):
+    class Meta:
+        model = "customers.ContactEmployeeRelation"
+
+    contact = factory.SubFactory(ContactFactory)
+    employee = factory.SubFactory(EmployeeFactory)
+    strength = 3

@@ -75,7 +75,8 @@ def test_demo_company_is_realistic_and_logins_work():
     assert Customer.objects.filter(owner__isnull=False).exclude(credit_code="").count() == 300
     for customer in Customer.objects.filter(owner__isnull=False).select_related("owner"):
         assert customer.org_unit_id == customer.owner.unit_id
-        assert 1 <= customer.contacts.count() <= 3
+        # One to three contacts; five at the customers that show a relationship map.
+        assert 1 <= customer.contacts.count() <= (5 if customer.contacts.filter(relations_out__isnull=False).exists() else 3)
     # The public pool of 北区 (customers without owner), with its rules.
     pool = Customer.objects.filter(owner__isnull=True)
     assert pool.exists() and set(pool.values_list("org_unit__code", flat=True)) == {"NORTH"}
@@ -106,3 +107,16 @@ def test_bench_data_builds_the_three_users_once():
     call_command("bench_data", customers=600, users=60, units=20, stdout=out)
     assert "already present" in out.getvalue()
     assert Customer.objects.count() == 600
+
+
+@pytest.mark.django_db
+def test_demo_sellers_have_a_relationship_map_to_show():
+    from customers.models import ContactEmployeeRelation, ContactRelation
+
+    call_command("demo_data", customers=300, stdout=io.StringIO())
+    mapped = Customer.objects.filter(contacts__relations_out__isnull=False).distinct()
+    assert mapped.count() == 12
+    assert ContactRelation.objects.count() == 12 * 5
+    assert ContactEmployeeRelation.objects.filter(contact__customer__in=mapped).count() >= 12
+    seller1 = Employee.objects.get(username="north.seller1")
+    assert mapped.filter(owner=seller1).exists()

@@ -11,8 +11,13 @@ import pytest
 
 from core.registry import ACTIONS, object_types
 from core.testing.world import build_world
-from customers.models import Contact, Customer
-from customers.tests.factories import ContactFactory, CustomerFactory
+from customers.models import Contact, ContactRelation, Customer
+from customers.tests.factories import (
+    ContactEmployeeRelationFactory,
+    ContactFactory,
+    ContactRelationFactory,
+    CustomerFactory,
+)
 from org.tests.factories import EmployeeFactory, full_grants, make_role
 
 pytestmark = pytest.mark.browser
@@ -32,7 +37,10 @@ def admin(transactional_db):
     role = make_role("administrator", full_grants([t.key for t in object_types()], "all", actions=ACTIONS))
     admin = EmployeeFactory(username="it.admin", unit=world.units["hq"], roles=[role])
     customer = CustomerFactory(owner=world.seller1, name="北京朝阳测试贸易有限公司")
-    ContactFactory(customer=customer)
+    boss = ContactFactory(customer=customer, name="张总", decision_role="decision_maker")
+    # The 360° page's relationship map (a plotly graph) is drawn under the same policy.
+    ContactRelationFactory(from_contact=ContactFactory(customer=customer, name="李工"), to_contact=boss)
+    ContactEmployeeRelationFactory(contact=boss, employee=world.seller1, strength=4)
     return admin
 
 
@@ -66,6 +74,7 @@ def test_pages_run_with_no_csp_violation(page, live_server, admin):
     base = live_server.url
     customer = Customer.objects.get(name="北京朝阳测试贸易有限公司")
     contact = Contact.objects.filter(customer=customer).first()
+    relation = ContactRelation.objects.get()
 
     # The header is there, strict.
     response = page.goto(base + "/login/")
@@ -81,8 +90,17 @@ def test_pages_run_with_no_csp_violation(page, live_server, admin):
                  "/customers/add/", "/contacts/", f"/contacts/{contact.pk}/", f"/contacts/{contact.pk}/edit/",
                  "/org/employees/", f"/org/employees/{admin.pk}/", f"/org/employees/{admin.pk}/edit/",
                  "/org/units/", "/org/roles/", f"/org/roles/{admin.roles.first().pk}/edit/", "/org/teams/",
-                 "/search/?q=北京", "/recycle-bin/", "/account/password/"):
+                 "/search/?q=北京", "/recycle-bin/", "/account/password/", "/contact-relations/",
+                 f"/contact-relations/{relation.pk}/", "/contact-relations/add/", "/employee-relations/"):
         visit(page, violations, base + path, seen)
+
+    # The 360° page: the timeline tab loads its entries, the relationships tab draws the graph.
+    visit(page, violations, base + f"/customers/{customer.pk}/", seen)
+    page.locator("#tab-timeline-btn").click()
+    expect(page.get_by_test_id("timeline-entries")).to_be_visible()
+    page.locator("#tab-relationships-btn").click()
+    expect(page.locator("[data-testid=relationship-map] .kd-chart[data-drawn] svg.main-svg").first).to_be_visible()
+    seen.extend(violations.check())
 
     # What htmx and Bootstrap do after loading: a filtered list swapped in, a menu opened, the
     # owner autocomplete asked, and the language switch (its handler moved from onchange="…" to
