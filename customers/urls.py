@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.urls import object_urlpatterns
 
-from . import pool_views, poolrules, views
+from . import industries, pool_views, poolrules, region_views, stats, views
 
 app_name = "customers"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("customers/<int:pk>/assign/", pool_views.customer_assign, name="customer_assign"),
     path("customers/<int:pk>/release/", pool_views.customer_release, name="customer_release"),
     path("customers/<int:pk>/touch/", pool_views.customer_touch, name="customer_touch"),
+    path("customers/stats/", stats.stats_page, name="stats"),
+    path("customers/regions/options/", region_views.region_options, name="region_options"),
+    path("customers/regions/fill/", region_views.region_fill, name="region_fill"),
     *object_urlpatterns("customer", "customers", list=views.CustomerListView, detail=views.CustomerView,
                         edit=views.CustomerEditView, delete=views.CustomerDeleteView,
                         bulk_edit=views.CustomerBulkEditView, bulk_delete=views.CustomerBulkDeleteView),
@@ -22,4 +25,7 @@ urlpatterns = [
     *object_urlpatterns("contact", "contacts", list=views.ContactListView, detail=views.ContactView,
                         edit=views.ContactEditView, delete=views.ContactDeleteView,
                         bulk_delete=views.ContactBulkDeleteView),
+    *object_urlpatterns("industry", "industries", list=industries.IndustryListView,
+                        detail=industries.IndustryView, edit=industries.IndustryEditView,
+                        delete=industries.IndustryDeleteView),
 ]

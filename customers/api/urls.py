@@ -2,12 +2,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .. import poolrules
-from . import pool, views
+from . import pool, regions, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet)
 router.register("contacts", views.ContactViewSet)
 router.register("pool-rules", poolrules.PoolRuleViewSet)
+router.register("industries", views.IndustryViewSet)
 
 app_name = "customers-api"
 urlpatterns = [
@@ -18,5 +19,6 @@ urlpatterns = [
     path("customers/<int:pk>/assign/", pool.AssignView.as_view(), name="customer-assign"),
     path("customers/<int:pk>/release/", pool.ReleaseView.as_view(), name="customer-release"),
     path("customers/<int:pk>/touch/", pool.TouchView.as_view(), name="customer-touch"),
+    path("regions/", regions.RegionListView.as_view(), name="regions"),
     *router.urls,
 ]

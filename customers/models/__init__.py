@@ -3,7 +3,10 @@
 Each module's models are re-exported here, so `from customers.models import Customer` stays true.
 """
 
-from .customer import Contact, Customer, DecisionRole, Industry, Level, Source
+from .classification import Industry
+from .customer import Contact, Customer, DecisionRole, Level, Source
+from .levels import LevelChange
 from .pool import PoolMove, PoolRule
 
-__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "PoolMove", "PoolRule", "Source"]
+__all__ = ["Contact", "Customer", "DecisionRole", "Industry", "Level", "LevelChange", "PoolMove", "PoolRule",
+           "Source"]
