@@ -64,14 +64,15 @@ TARGET_P95_MS = 300.0
 
 # The columns the API returns, the owner's and unit's names and the tags: everything on the page.
 FLOOR_SELECT = """
-SELECT c.id, c.name, c.short_name, c.kind, c.credit_code, c.industry, c.province, c.city, c.district,
-       c.address, c.phone, c.website, c.level, c.source, c.notes, c.version, c.created_at, c.updated_at,
+SELECT c.id, c.name, c.short_name, c.kind, c.credit_code, ind.code AS industry, ind.name AS industry_name,
+       c.province, c.city, c.district, c.region_code, c.address, c.phone, c.website, c.level, c.source, c.notes, c.version, c.created_at, c.updated_at,
        c.owner_id, o.last_name || o.first_name AS owner_name, c.org_unit_id, u.name AS org_unit_name,
        ARRAY(SELECT t.name FROM taggit_taggeditem ti JOIN taggit_tag t ON t.id = ti.tag_id
              WHERE ti.content_type_id = %(ct)s AND ti.object_id = c.id ORDER BY t.name) AS tags
 FROM customers_customer c
 JOIN org_employee o ON o.id = c.owner_id
 JOIN org_orgunit u ON u.id = c.org_unit_id
+LEFT JOIN customers_industry ind ON ind.id = c.industry_id
 WHERE c.deleted_at IS NULL AND ({visibility})
 ORDER BY c.updated_at DESC, c.id DESC
 LIMIT %(limit)s

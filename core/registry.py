@@ -560,3 +560,19 @@ def register_key_figure(model, key, label, fn, *, order=100, icon="", url=None):
 
 def key_figures(model):
     return sorted((f for (m, _k), f in _key_figures.items() if m is model), key=lambda f: (f.order, f.key))
+
+# --- Audit hooks (issue 8: a customer's level history) ------------------------------------------
+# Called by core.services.log_change, inside the write's transaction, for every audited write of
+# `model` (object_save, object_delete, object_restore, and every service that logs its change):
+# `hook(*, instance, action, actor, prechange, postchange)`. For derived records that must follow
+# each change whatever the path (page, API, bulk edit, import, merge), not for side effects.
+
+_audit_hooks: dict[type, list] = {}
+
+
+def register_audit_hook(model, hook):
+    _audit_hooks.setdefault(model, []).append(hook)
+
+
+def audit_hooks(model):
+    return list(_audit_hooks.get(model, ()))

@@ -64,7 +64,9 @@ def serialize_object(instance):
 
 
 def log_change(*, instance, action, actor, prechange=None, postchange=None):
-    return ObjectChange.objects.create(
+    from .registry import audit_hooks
+
+    change = ObjectChange.objects.create(
         user=actor if actor and actor.is_authenticated else None,
         user_name=actor.get_username() if actor and actor.is_authenticated else "",
         request_id=current_request_id(),
@@ -75,6 +77,11 @@ def log_change(*, instance, action, actor, prechange=None, postchange=None):
         prechange_data=prechange,
         postchange_data=postchange,
     )
+    # Records derived from the change (a customer's level history) are written here, in the same
+    # transaction, because every audited write passes here whichever path made it.
+    for hook in audit_hooks(instance.__class__):
+        hook(instance=instance, action=action, actor=actor, prechange=prechange, postchange=postchange)
+    return change
 
 
 def _assign_scope_columns(instance, actor):

@@ -21,6 +21,7 @@ class CustomersConfig(AppConfig):
             customer_page,
             demo,
             imports,
+            levels,
             panels,
             pool_ui,
             selectors,
@@ -29,6 +30,7 @@ class CustomersConfig(AppConfig):
         )
         from .account_team import AccountTeamMemberFilterSet, CustomerStrategyFilterSet
         from .filtersets import ContactFilterSet, CustomerFilterSet
+        from .industries import IndustryFilterSet
         from .models import (
             AccountTeamMember,
             Contact,
@@ -36,6 +38,7 @@ class CustomersConfig(AppConfig):
             ContactRelation,
             Customer,
             CustomerStrategy,
+            Industry,
         )
         from .relations import ContactEmployeeRelationFilterSet, ContactRelationFilterSet
 
@@ -46,6 +49,10 @@ class CustomersConfig(AppConfig):
         register_menu_item(_("Customers"), _("Customers"), "customers:customer_list", Customer, order=10)
         register_menu_item(_("Customers"), _("Contacts"), "customers:contact_list", Contact, order=20)
         register_menu_item(_("Customers"), _("Imports"), "core:import_list", Customer, order=90)
+        # Classification and statistics (issue 8 point 6).
+        register_object_type(Industry, filterset=IndustryFilterSet, searchable=True)
+        register_menu_item(_("Customers"), _("Customer statistics"), "customers:stats", Customer, order=30)
+        register_menu_item(_("Customers"), _("Industries"), "customers:industry_list", Industry, order=95)
         panels.register()
         pool_ui.register()
         imports.register()
@@ -68,6 +75,7 @@ class CustomersConfig(AppConfig):
         register_demo_builder("customers.account_teams", account_team_demo.build, order=25)
         timeline.register()
         customer_page.register()
+        levels.register()
         register_demo_builder("customers", demo.build, order=20)  # after org: needs its people
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,

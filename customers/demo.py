@@ -12,9 +12,28 @@ from core.models import Share
 from org.demo_company import PROJECT_TEAMS
 from org.models import Team
 
-from .models import Contact, ContactEmployeeRelation, ContactRelation, Customer, DecisionRole
+from . import regions
+from .models import Contact, ContactEmployeeRelation, ContactRelation, Customer, DecisionRole, Industry
 
 BATCH = 1000
+
+
+class RowValues:
+    """The generator's values (demo.generators.customer) as Customer fields. bulk_create skips
+    clean(), so the GB/T 4754 entry (from its code) and the GB/T 2260 names and code are set here."""
+
+    def __init__(self):
+        self.industries = dict(Industry.objects.values_list("code", "pk"))
+        self.places = {}
+
+    def __call__(self, values):
+        row = {key: value for key, value in values.items() if key != "industry"}
+        row["industry_id"] = self.industries.get(values.get("industry"))
+        key = (values.get("province", ""), values.get("city", ""), values.get("district", ""))
+        if key not in self.places:
+            self.places[key] = regions.resolve(*key)
+        row["province"], row["city"], row["district"], row["region_code"] = self.places[key]
+        return row
 
 
 def build(ctx):
@@ -59,6 +78,7 @@ def ensure_customers(ctx, specs, seed):
         existing |= set(Customer.all_objects.filter(credit_code__in=codes[start:start + 500])
                         .values_list("credit_code", flat=True))
     now = timezone.now()
+    to_row = RowValues()
     new, extras = [], []
     for username, values, place, tags in specs:
         # Draw the random history for every spec, created or not, so the stream stays the same.
@@ -67,7 +87,7 @@ def ensure_customers(ctx, specs, seed):
         owner = people.get(username)
         if values["credit_code"] in existing or owner is None:
             continue
-        new.append(Customer(**values, owner=owner, org_unit_id=owner.unit_id, created_at=created,
+        new.append(Customer(**to_row(values), owner=owner, org_unit_id=owner.unit_id, created_at=created,
                             updated_at=updated, created_by=owner, updated_by=owner))
         extras.append((contacts, tags))
     with gen.manual_timestamps(Customer, Contact):
@@ -139,7 +159,7 @@ def ensure_shares(ctx, specs):
         share(customer, team=team, role="客户团队", can_change=True)
     # The cross-branch project team works on one customer of its leader.
     project = Team.objects.filter(name=PROJECT_TEAMS[0][0], kind=Team.Kind.PROJECT).first()
-    share(customer_of(lambda u, v: u == PROJECT_TEAMS[0][1] and v["industry"] == "energy")
+    share(customer_of(lambda u, v: u == PROJECT_TEAMS[0][1] and v["industry"] == "44")
           or customer_of(lambda u, v: u == PROJECT_TEAMS[0][1]), team=project, role="项目团队")
     before, _total = ctx.created.get("teams", (0, 0))
     ctx.created["teams"] = (before + teams_created, Team.objects.count())

@@ -7,6 +7,25 @@ from core.widgets import AutocompleteSelect
 from org.models import Employee, OrgUnit
 
 from .models import Contact, Customer, DecisionRole, Industry, Level, Source
+from .models.classification import industry_condition
+
+
+def industry_choices():
+    """Sections, each followed by its divisions (indented), as (code, label); evaluated per form."""
+    choices = []
+    rows = list(Industry.objects.filter(is_active=True).order_by("code"))
+    for section in (row for row in rows if row.parent_id is None):
+        choices.append((section.code, str(section)))
+        choices.extend((row.code, f"\u2003{row}") for row in rows if row.parent_id == section.pk)
+    return choices
+
+
+def region_prefix(code):
+    """440000 → "44", 440300 → "4403", 440305 → "440305": what the codes below it start with."""
+    code = "".join(ch for ch in str(code) if ch.isdigit())[:6]
+    if len(code) == 6:
+        code = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+    return code or "-"
 
 
 class CustomerFilterSet(KedaoFilterSet):
@@ -17,10 +36,14 @@ class CustomerFilterSet(KedaoFilterSet):
                        "province", "city", "phone", ("owner__username", "owner"), "last_contacted_at")
 
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
-    industry = django_filters.ChoiceFilter(choices=Industry.choices, label=_("Industry"))
+    # By code (C, 36): a section includes its divisions. A choice, not a picker scoped by grants:
+    # the classification is reference data everyone may filter by.
+    industry = django_filters.ChoiceFilter(choices=industry_choices, label=_("Industry"), method="in_industry")
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Source"))
     province = django_filters.CharFilter(lookup_expr="exact", label=_("Province"))
     city = django_filters.CharFilter(lookup_expr="exact", label=_("City"))
+    # GB/T 2260 code of a province, city or district: 440000 → all of 广东省, 440300 → 深圳市.
+    region = django_filters.CharFilter(label=_("Region code"), method="in_region", max_length=6)
     owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.filter(is_active=True), label=_("Owner"),
                                              widget=AutocompleteSelect("org.employee"))
     # Autocomplete, not a <select> of every unit: a large company has thousands.
@@ -38,7 +61,7 @@ class CustomerFilterSet(KedaoFilterSet):
 
     class Meta:
         model = Customer
-        fields = ["level", "industry", "source", "province", "city", "owner", "org_unit", "tag"]
+        fields = ["level", "industry", "source", "province", "city", "region", "owner", "org_unit", "tag"]
 
     def in_unit_subtree(self, queryset, name, value):
         return queryset.filter(org_unit__in=value.subtree().values("pk"))
@@ -50,6 +73,13 @@ class CustomerFilterSet(KedaoFilterSet):
         from .selectors import not_contacted
 
         return not_contacted(queryset, int(value))
+
+    def in_industry(self, queryset, name, value):
+        industry = Industry.objects.filter(code=value).first()
+        return queryset.filter(industry_condition(industry)) if industry else queryset.none()
+
+    def in_region(self, queryset, name, value):
+        return queryset.filter(region_code__startswith=region_prefix(value))
 
 
 class ContactFilterSet(KedaoFilterSet):

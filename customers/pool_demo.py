@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from .demo import RowValues
 from .models import Customer, PoolRule
 
 POOL_SIZE = 24
@@ -35,7 +36,8 @@ def build(ctx):
     specs = [ctx.gen.customer(rng, cities)[0] for _ in range(POOL_SIZE)]
     existing = set(Customer.all_objects.filter(credit_code__in=[s["credit_code"] for s in specs])
                    .values_list("credit_code", flat=True))
-    new = [Customer(**values, owner=None, org_unit=north, last_contacted_at=now - datetime.timedelta(
+    to_row = RowValues()  # GB/T 4754 entry and GB/T 2260 names from the generator's values
+    new = [Customer(**to_row(values), owner=None, org_unit=north, last_contacted_at=now - datetime.timedelta(
         days=rng.randint(35, 400))) for values in specs if values["credit_code"] not in existing]
     Customer.objects.bulk_create(new, batch_size=BATCH)
     ctx.created["pool customers"] = (len(new), Customer.objects.filter(owner__isnull=True).count())

@@ -3,7 +3,18 @@ from django.urls import path
 from core.urls import object_urlpatterns
 
 from . import account_team as team
-from . import customer_page, duplicate_views, pool_views, poolrules, relations, team_panels, views
+from . import (
+    customer_page,
+    duplicate_views,
+    industries,
+    pool_views,
+    poolrules,
+    region_views,
+    relations,
+    stats,
+    team_panels,
+    views,
+)
 
 app_name = "customers"
 urlpatterns = [
@@ -17,6 +28,9 @@ urlpatterns = [
     path("customers/<int:pk>/release/", pool_views.customer_release, name="customer_release"),
     path("customers/<int:pk>/touch/", pool_views.customer_touch, name="customer_touch"),
     path("customers/<int:pk>/account-team/", team_panels.account_team_manage, name="account_team_manage"),
+    path("customers/stats/", stats.stats_page, name="stats"),
+    path("customers/regions/options/", region_views.region_options, name="region_options"),
+    path("customers/regions/fill/", region_views.region_fill, name="region_fill"),
     *object_urlpatterns("customer", "customers", list=views.CustomerListView, detail=views.CustomerView,
                         edit=duplicate_views.CustomerCreateView, delete=views.CustomerDeleteView,
                         bulk_edit=views.CustomerBulkEditView, bulk_delete=views.CustomerBulkDeleteView),
@@ -42,4 +56,7 @@ urlpatterns = [
                         edit=relations.ContactEmployeeRelationEditView,
                         delete=relations.ContactEmployeeRelationDeleteView,
                         bulk_delete=relations.ContactEmployeeRelationBulkDeleteView),
+    *object_urlpatterns("industry", "industries", list=industries.IndustryListView,
+                        detail=industries.IndustryView, edit=industries.IndustryEditView,
+                        delete=industries.IndustryDeleteView),
 ]

@@ -9,17 +9,17 @@ from .models import Contact, Customer
 
 
 class CustomerListView(generic.ObjectListView):
-    queryset = Customer.objects.select_related("owner", "org_unit").prefetch_related(prefetch_tags())
+    queryset = Customer.objects.select_related("owner", "org_unit", "industry").prefetch_related(prefetch_tags())
     filterset_class = filtersets.CustomerFilterSet
     table_class = tables.CustomerTable
     bulk_actions = ((_("Merge"), "customers:customer_merge", "union", "change"),)
 
 
 class CustomerView(CustomerPageMixin, generic.ObjectView):
-    queryset = Customer.objects.select_related("owner", "org_unit", "updated_by")
+    queryset = Customer.objects.select_related("owner", "org_unit", "updated_by", "industry")
     highlights = ("owner", "level", "kind", "city", "phone")
     detail_fields = ("name", "short_name", "kind", "credit_code", "level", "industry", "source", "province",
-                     "city", "district", "address", "phone", "email", "website", "tags", "notes")
+                     "city", "district", "region_code", "address", "phone", "email", "website", "tags", "notes")
 
 
 class CustomerEditView(generic.ObjectEditView):

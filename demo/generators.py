@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pypinyin import lazy_pinyin
 
-from customers.models import DecisionRole, Industry, Level, Source
+from customers.models import DecisionRole, Level, Source
 from customers.validators import CHARSET, credit_code_check_char
 from demo.builders import manual_timestamps  # noqa: F401  (builders get it as context.gen.manual_timestamps)
 
@@ -22,6 +22,24 @@ class Place:
     district: str
     division_code: str  # 行政区划代码 of the district (the 3rd–8th characters of a credit code)
     area_code: str  # 长途区号 of the city
+
+
+class Industry:
+    """The GB/T 4754-2017 codes (customers.Industry) the demo draws from: a section, or the division
+    when the trade is one (software 65, telecoms 63, power 44, state organs 92, business services 72)."""
+
+    MANUFACTURING = "C"
+    IT = "65"
+    TELECOM = "63"
+    FINANCE = "J"
+    ENERGY = "44"
+    CONSTRUCTION = "E"
+    TRANSPORT = "G"
+    RETAIL = "F"
+    HEALTHCARE = "Q"
+    EDUCATION = "P"
+    GOVERNMENT = "92"
+    OTHER = "72"
 
 
 # A small real table: province, city, district, administrative division code, telephone area code.
@@ -49,7 +67,7 @@ _PLACES = {
     ("福建省", "厦门市", "0592"): [("思明区", "350203"), ("湖里区", "350206")],
     ("湖北省", "武汉市", "027"): [("江汉区", "420103"), ("武昌区", "420106"), ("洪山区", "420111")],
     ("四川省", "成都市", "028"): [("锦江区", "510104"), ("武侯区", "510107"), ("成华区", "510108"),
-                                ("高新区", "510109")],
+                                ("青羊区", "510105")],
 }
 
 PLACES = [Place(province, city, district, code, area)

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .. import poolrules
-from . import account_team, pool, relations, views
+from . import account_team, pool, regions, relations, views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet)
@@ -12,6 +12,7 @@ router.register("account-team-members", account_team.AccountTeamMemberViewSet)
 router.register("customer-strategies", account_team.CustomerStrategyViewSet)
 router.register("contact-relations", relations.ContactRelationViewSet)
 router.register("employee-relations", relations.ContactEmployeeRelationViewSet)
+router.register("industries", views.IndustryViewSet)
 
 app_name = "customers-api"
 urlpatterns = [
@@ -22,5 +23,6 @@ urlpatterns = [
     path("customers/<int:pk>/assign/", pool.AssignView.as_view(), name="customer-assign"),
     path("customers/<int:pk>/release/", pool.ReleaseView.as_view(), name="customer-release"),
     path("customers/<int:pk>/touch/", pool.TouchView.as_view(), name="customer-touch"),
+    path("regions/", regions.RegionListView.as_view(), name="regions"),
     *router.urls,
 ]

@@ -4,9 +4,12 @@ Each module's models are re-exported here, so `from customers.models import Cust
 """
 
 from .account_team import AccountTeamMember, CustomerStrategy, TeamRole
-from .customer import Contact, Customer, DecisionRole, Industry, Level, Source
+from .classification import Industry
+from .customer import Contact, Customer, DecisionRole, Level, Source
+from .levels import LevelChange
 from .pool import PoolMove, PoolRule
 from .relations import ContactEmployeeRelation, ContactRelation, RelationKind
 
 __all__ = ["AccountTeamMember", "Contact", "ContactEmployeeRelation", "ContactRelation", "Customer", "CustomerStrategy",
-           "DecisionRole", "Industry", "Level", "PoolMove", "PoolRule", "RelationKind", "Source", "TeamRole"]
+           "DecisionRole", "Industry", "Level", "LevelChange", "PoolMove", "PoolRule", "RelationKind", "Source",
+           "TeamRole"]

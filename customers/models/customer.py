@@ -8,24 +8,11 @@ from taggit.managers import TaggableManager
 from core.models import KedaoModel, PhoneField, ScopedModel, WebsiteField
 from core.search import SearchKeyModel
 
+from .. import regions
 from ..fields import CreditCodeField
 from ..validators import normalize_credit_code, validate_credit_code
+from .classification import Industry
 from .matching import MatchKeyModel
-
-
-class Industry(models.TextChoices):
-    MANUFACTURING = "manufacturing", _("Manufacturing")
-    IT = "it", _("Information technology")
-    TELECOM = "telecom", _("Telecommunications")
-    FINANCE = "finance", _("Finance and insurance")
-    ENERGY = "energy", _("Energy and utilities")
-    CONSTRUCTION = "construction", _("Construction and real estate")
-    TRANSPORT = "transport", _("Transport and logistics")
-    RETAIL = "retail", _("Wholesale and retail")
-    HEALTHCARE = "healthcare", _("Healthcare")
-    EDUCATION = "education", _("Education")
-    GOVERNMENT = "government", _("Government and public sector")
-    OTHER = "other", _("Other")
 
 
 class Level(models.TextChoices):
@@ -66,10 +53,17 @@ class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
         _("unified social credit code"), max_length=18, blank=True, validators=[validate_credit_code],
         help_text=_("18 characters, GB 32100; the last one is a check digit."),
     )
-    industry = models.CharField(_("industry"), max_length=20, choices=Industry.choices, blank=True)
+    # GB/T 4754 section or division (customers.models.classification); reference data that every
+    # user may pick, whatever their grants on the classification itself (see forms, serializer).
+    industry = models.ForeignKey(Industry, verbose_name=_("industry"), on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="customers")
+    # Names as GB/T 2260 writes them, checked against each other by clean() (customers/regions.py);
+    # region_code is the code of the most precise one (district, else city, else province).
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     district = models.CharField(_("district"), max_length=50, blank=True)
+    region_code = models.CharField(_("region code"), max_length=6, blank=True, editable=False, db_index=True,
+                                   help_text=_("GB/T 2260 code of the district, city or province."))
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = PhoneField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
@@ -129,6 +123,8 @@ class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
     def clean(self):
         self.credit_code = normalize_credit_code(self.credit_code)
         self.name = " ".join(self.name.split())
+        self.province, self.city, self.district, self.region_code = regions.resolve(
+            self.province, self.city, self.district)
 
 
 class DecisionRole(models.TextChoices):

@@ -57,3 +57,24 @@ class ContactEmployeeRelationFactory(DjangoModelFactory):
     contact = factory.SubFactory(ContactFactory)
     employee = factory.SubFactory(EmployeeFactory)
     strength = 3
+def industry(code):
+    """The GB/T 4754 entry `code` (loaded by migration 0014)."""
+    from customers.models import Industry
+
+    return Industry.objects.get(code=code)
+
+
+def industry_pk(code):
+    return str(industry(code).pk)
+
+
+class IndustryFactory(DjangoModelFactory):
+    """An extra division of section C (not in the standard: a company's own entry)."""
+
+    class Meta:
+        model = "customers.Industry"
+
+    code = factory.Sequence(lambda n: f"0{n % 1000:03d}")  # sorts before 01: first on the list page
+    name = factory.Sequence(lambda n: f"自定义行业{n}")
+    name_en = factory.Sequence(lambda n: f"Custom industry {n}")
+    parent = factory.LazyFunction(lambda: industry("C"))

@@ -15,7 +15,13 @@ from core.testing.reading import api_pks, export_rows, listed_pks, search_pks
 from core.testing.scope import ScopeTests
 from customers.models import Customer
 from customers.tests.expectations import CustomerRecords
-from customers.tests.factories import ContactFactory, CustomerFactory, bad_check_digit, make_credit_code
+from customers.tests.factories import (
+    ContactFactory,
+    CustomerFactory,
+    bad_check_digit,
+    industry_pk,
+    make_credit_code,
+)
 from org.tests.factories import TeamFactory
 
 # The customers of the world: (name, owner, what else is true of it).
@@ -84,7 +90,7 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
 
     def create_fields(self, ctx):
         return {"name": "华北新客户有限公司", "credit_code": make_credit_code(), "level": "prospect",
-                "industry": "it", "province": "北京市", "phone": "010-12345678", "tags": "重点, 华北"}
+                "industry": industry_pk("65"), "province": "北京市", "phone": "010-12345678", "tags": "重点, 华北"}
 
     invalid_fields = [
         ("credit_code", lambda data: {**data, "credit_code": bad_check_digit(data["credit_code"])}),
@@ -106,13 +112,13 @@ class TestCustomer(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
                 {"name": "改名乙有限公司", "phone": "021-87654321"})
 
     def bulk_edit_changes(self, ctx):
-        return {"level": "customer", "industry": "finance"}
+        return {"level": "customer", "industry": industry_pk("J")}
 
     # --- API ------------------------------------------------------------------------------------
 
     def api_create_data(self, ctx):
         return {"name": "API新客户有限公司", "credit_code": make_credit_code(), "level": "prospect",
-                "industry": "energy", "tags": ["重点"]}
+                "industry": "44", "tags": ["重点"]}
 
     api_invalid = [
         ("credit_code", lambda data: {**data, "credit_code": bad_check_digit(data["credit_code"])}),

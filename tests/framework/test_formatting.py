@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from core import formatting
 from core.services import object_save, share_add
 from customers.models import Customer
-from customers.tests.factories import CustomerFactory
+from customers.tests.factories import CustomerFactory, industry
 from org.models import Employee, ProductLine
 from org.tests.factories import EmployeeFactory, ProductLineFactory
 
@@ -59,10 +59,10 @@ def test_money_numbers_and_empty_values():
 
 @pytest.mark.django_db
 def test_choices_related_objects_and_tags(world):
-    customer = CustomerFactory(owner=world.seller1, industry="it")
+    customer = CustomerFactory(owner=world.seller1, industry=industry("65"))
     customer.tags.add("重点", "华北")
     with translation.override("zh-hans"):
-        assert formatting.format_field(customer, "industry") == "信息技术"
+        assert formatting.format_field(customer, "industry") == "65 软件和信息技术服务业"
         assert formatting.format_field(customer, "owner") == str(world.seller1)
         assert formatting.format_field(customer, "tags") == "华北, 重点"
         assert formatting.format_field(customer, "source") == "—"

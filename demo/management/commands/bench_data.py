@@ -21,6 +21,7 @@ from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from core.models import Share
+from customers.demo import RowValues
 from customers.models import Customer
 from demo import generators as gen
 from demo.builders import ensure_roles, is_postgresql, manual_timestamps
@@ -230,6 +231,7 @@ class Command(BaseCommand):
         content_type = ContentType.objects.get_for_model(Customer)
         now = timezone.now()
         created_total = 0
+        to_row = RowValues()
         with manual_timestamps(Customer):
             for start in range(0, total, self.batch):
                 rows, row_tags = [], []
@@ -238,7 +240,7 @@ class Command(BaseCommand):
                     while not codes.claim(values["credit_code"]):
                         values["credit_code"] = gen.credit_code(rng, where)
                     created, updated = gen.history(rng, now, max_age_days=3 * 365, mean_days_to_update=90)
-                    rows.append(Customer(**values, owner_id=owner.pk, org_unit_id=owner.unit_id, created_at=created,
+                    rows.append(Customer(**to_row(values), owner_id=owner.pk, org_unit_id=owner.unit_id, created_at=created,
                                          updated_at=updated, created_by_id=owner.pk, updated_by_id=owner.pk))
                     row_tags.append(gen.tags(rng, share=0.3))
                 Customer.objects.bulk_create(rows)
