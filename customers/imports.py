@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.registry import register_importer
 
-from .models import Contact, Customer
+from .models import Contact, Customer, Industry
 
 CUSTOMER_FIELDS = ("name", "short_name", "kind", "credit_code", "industry", "province", "city", "district",
                    "address", "phone", "email", "website", "level", "source", "notes")
@@ -56,57 +56,65 @@ CONTACT_SYNONYMS = {
 }
 
 
-def duplicate_hits(rows):
+def duplicate_hits(rows, *, actor):
     """{row index: [label, …]} possible duplicates of the rows among stored customers and within the
-    file; from customers.duplicates.find_candidates_bulk (CONTRACTS.md) when it is there, else exact
-    credit code and name matches (one query each)."""
-    try:
-        from customers.duplicates import find_candidates_bulk
-    except ImportError:
-        return _exact_hits(rows)
+    file (customers.duplicates.find_candidates_bulk). A stored customer the importer may not see is
+    named only by its owner and unit, as the duplicates API does: they learn it is taken, not its data."""
+    from customers.duplicates import find_candidates_bulk
+
     found = find_candidates_bulk([{"name": r.get("name", ""), "credit_code": r.get("credit_code", ""),
                                    "phone": r.get("phone", ""), "email": r.get("email", ""),
                                    "id": r.get("_id")} for r in rows])
+    stored = {c.customer.pk for candidates in found.values() for c in candidates if c.customer is not None}
+    visible = set(Customer.objects.visible_to(actor, "view").filter(pk__in=stored).values_list("pk", flat=True)) \
+        if stored else set()
     hits = {}
-    for index, candidates in (found or {}).items():
+    for index, candidates in found.items():
         labels = []
         for candidate in candidates:
-            keys = ", ".join(str(MATCHED.get(key, key)) for key in getattr(candidate, "matched", ()))
-            customer = getattr(candidate, "customer", None)
-            if customer is not None:
+            keys = ", ".join(str(MATCHED.get(key, key)) for key in candidate.matched)
+            customer = candidate.customer
+            if customer is not None and customer.pk in visible:
                 labels.append(_("%(name)s (%(score)s%%, %(keys)s)") % {
                     "name": customer, "score": round(candidate.score), "keys": keys})
-            elif getattr(candidate, "row", None) is not None:
+            elif customer is not None:
+                labels.append(_("a customer you cannot see, held by %(owner)s (%(unit)s) (%(keys)s)") % {
+                    "owner": customer.owner if customer.owner_id else _("the public pool"),
+                    "unit": customer.org_unit, "keys": keys})
+            elif candidate.row is not None:
                 labels.append(_("row %(row)s of this file") % {"row": rows[candidate.row].get("_row", "?")})
         if labels:
             hits[index] = labels
     return hits
 
 
-def _exact_hits(rows):
-    names = {r.get("name", "").strip() for r in rows} - {""}
-    codes = {r.get("credit_code", "").strip().upper() for r in rows} - {""}
-    stored = {}
-    if names or codes:
-        for name, code in Customer.objects.filter(Q(name__in=names) | Q(credit_code__in=codes)).values_list(
-                "name", "credit_code"):
-            stored.setdefault(("name", name), name)
-            if code:
-                stored.setdefault(("credit_code", code), name)
-    hits, first = {}, {}
-    for index, row in enumerate(rows):
-        labels = []
-        for key, value in (("name", row.get("name", "").strip()), ("credit_code", row.get("credit_code", "").strip().upper())):
-            if not value:
-                continue
-            if (key, value) in stored:
-                labels.append(_("%(name)s (exists)") % {"name": stored[(key, value)]})
-            if (key, value) in first and first[(key, value)] != index:
-                labels.append(_("row %(row)s of this file") % {"row": rows[first[(key, value)]].get("_row", "?")})
-            first.setdefault((key, value), index)
-        if labels:
-            hits[index] = sorted(set(labels))
-    return hits
+def resolve_customers(rows, *, actor):
+    """Per batch: the industry by its GB/T 4754 code or name (Chinese or English), and province /
+    city / district read from the address when the file has none of them (customers.regions)."""
+    from .regions import parse_address
+
+    texts = {row.get("industry", "").strip() for row in rows} - {""}
+    by_text = {}
+    if texts:
+        lowered = {text.lower() for text in texts}
+        for industry in Industry.objects.filter(Q(code__in=texts | {t.upper() for t in texts}) | Q(name__in=texts)
+                                                | Q(name_en__in=texts)):
+            for key in (industry.code.lower(), industry.name.lower(), industry.name_en.lower()):
+                if key in lowered:
+                    by_text[key] = industry
+    for row in rows:
+        text = row.get("industry", "").strip()
+        if text:
+            industry = by_text.get(text.lower())
+            if industry is None:
+                row["_errors"]["industry"] = _("Unknown industry “%(text)s”: use a GB/T 4754 code (C, 36) or "
+                                               "its name.") % {"text": text[:100]}
+            else:
+                row["_values"]["industry"] = industry
+        if row.get("address", "").strip() and not any(row.get(n, "").strip() for n in ("province", "city", "district")):
+            parsed = parse_address(row["address"])
+            if parsed.province:
+                row["_values"].update(province=parsed.province, city=parsed.city, district=parsed.district)
 
 
 def resolve_contacts(rows, *, actor):
@@ -145,6 +153,6 @@ def resolve_contacts(rows, *, actor):
 
 def register():
     register_importer(Customer, CUSTOMER_FIELDS, synonyms=CUSTOMER_SYNONYMS, match_keys=("credit_code", "name"),
-                      duplicates=duplicate_hits, list_url="customers:customer_list")
+                      duplicates=duplicate_hits, resolve=resolve_customers, list_url="customers:customer_list")
     register_importer(Contact, CONTACT_FIELDS, synonyms=CONTACT_SYNONYMS, match_keys=("mobile", "email"),
                       resolve=resolve_contacts, list_url="customers:contact_list")

@@ -241,9 +241,10 @@ class Checker:
         self._check_uniques(results)
         if duplicates and self.importer.duplicates:
             pending = [r for r in results if r.action != "error"]
+            # The actor goes along: a hit the importer may not see must not reveal its data.
             hits = self.importer.duplicates([dict(r.values, _row=r.number,
                                                   _id=r.instance.pk if r.action == "update" else None)
-                                             for r in pending]) or {}
+                                             for r in pending], actor=self.actor) or {}
             for index, labels in hits.items():
                 pending[index].duplicates = list(labels)
         return results

@@ -403,3 +403,33 @@ def test_large_export_runs_in_the_background_scoped_and_neutralised(client, sell
     client.force_login(seller)
     settings.KEDAO = {**settings.KEDAO, "EXPORT_BACKGROUND_ROWS": 100}
     assert client.get(reverse("customers:customer_list") + "?export=xlsx").status_code == 200
+
+
+def test_industry_by_code_or_name_and_region_from_the_address(client, seller):
+    """An industry column takes a GB/T 4754 code or name; an unknown one is an error on the row.
+    Province, city and district come from the address when the file has none of them."""
+    rows = [["客户名称", "行业", "地址"],
+            ["行业甲有限公司", "C", "广东省深圳市南山区科技园南路1号"],
+            ["行业乙有限公司", "软件和信息技术服务业", "北京市朝阳区建国路88号"],
+            ["行业丙有限公司", "不存在的行业", ""]]
+    job = job_of(upload(client, xlsx_bytes(rows)))
+    assert job.mapping == ["name", "industry", "address"]
+    post_mapping(client, job, "commit", skip=True)
+    job.refresh_from_db()
+    assert (job.created_count, job.failed_count) == (2, 1)
+    assert "Unknown industry" in job.errors[0][2]
+    first, second = (Customer.objects.get(name=n) for n in ("行业甲有限公司", "行业乙有限公司"))
+    assert first.industry.code == "C" and second.industry.code == "65"
+    assert (first.province, first.city, first.district) == ("广东省", "深圳市", "南山区")
+    assert (second.province, second.city, second.district) == ("北京市", "北京市", "朝阳区")
+    assert first.region_code == "440305"
+
+
+def test_a_duplicate_outside_the_importers_scope_shows_its_owner_not_its_name(client, seller, world):
+    """As in the duplicates API: a seller learns the customer is taken, by whom, not its data."""
+    CustomerFactory(owner=world.south_seller, name="南区秘密客户科技有限公司", phone="020-87654321")
+    job = job_of(upload(client, xlsx_bytes([HEADER, ["南区秘密客户科技有限公司", "", "", "", ""]])))
+    body = post_mapping(client, job, "preview").content.decode()
+    assert 'data-testid="row-duplicates"' in body
+    duplicates = body.split('data-testid="row-duplicates"', 1)[1].split("</td>", 1)[0]
+    assert "南区秘密客户" not in duplicates and str(world.south_seller) in duplicates
