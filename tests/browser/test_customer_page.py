@@ -57,6 +57,12 @@ def test_customer_360_tabs(page, live_server, world, size):
 
     def check(what):
         page.wait_for_load_state("networkidle")
+        # Contrast is measured on the settled page, not halfway through a tab's fade-in.
+        # (A loop, not wait_for_function: the CSP refuses the eval that one needs.)
+        for _ in range(60):
+            if page.evaluate("() => document.getAnimations().every(a => a.playState !== 'running')"):
+                break
+            page.wait_for_timeout(50)
         assert_accessible(page, f"customer 360 {what} ({size})")
         if size == "phone":
             assert_no_horizontal_overflow(page, viewport["width"])

@@ -79,13 +79,16 @@ def test_list_columns_detail_edit_home(page, live_server, world, language, size)
     expect(page.get_by_test_id("highlights")).to_contain_text("010-88886666")
     contacts = page.get_by_test_id("contacts-table")
     expect(contacts).to_contain_text(LONG_EMAIL)
-    page.locator("[data-panel=history]").scroll_into_view_if_needed()
-    expect(page.locator("[data-panel=history] .kedao-panel-loading")).to_have_count(0)
     if phone:
         # A stacked card: the e-mail cell spans the card instead of one character per line.
         cell = contacts.locator("td", has_text="欧阳建华")
         assert cell.bounding_box()["width"] > 250
     check("detail")
+    # The history sits in its own tab of the customer page, loaded when opened.
+    page.locator("#tab-history-btn").click()
+    expect(page.locator("#tab-history")).to_be_visible()
+    expect(page.locator("#tab-history .kedao-panel-loading")).to_have_count(0)
+    page.locator("#tab-overview-btn").click()
 
     # 4. Edit, save: a toast says so.
     page.get_by_test_id("record-actions").locator("[data-action=edit]").click()

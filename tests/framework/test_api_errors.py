@@ -188,12 +188,16 @@ def test_credit_code_with_a_wrong_check_digit_is_refused(seller):
 
 
 def test_credit_code_of_a_live_customer_cannot_be_used_twice(seller, world):
-    # Someone else's customer, even one the seller cannot see: the code is still taken.
+    # Someone else's customer, even one the seller cannot see: the code is still taken. First a 409
+    # naming only the owner (customers/duplicates.py); confirmed, a 400 on the field.
     other = CustomerFactory(owner=world.south_seller)
     api = api_for(seller)
     with nothing_written():
-        assert_field_error(api.post(CUSTOMERS, valid_customer(credit_code=other.credit_code), format="json"),
-                           "credit_code")
+        first = api.post(CUSTOMERS, valid_customer(credit_code=other.credit_code), format="json")
+        assert first.status_code == 409 and first.json()["candidates"][0]["matched"] == ["credit_code"]
+        assert first.json()["candidates"][0]["name"] is None
+        assert_field_error(api.post(CUSTOMERS, valid_customer(credit_code=other.credit_code, confirm_duplicate=True),
+                                    format="json"), "credit_code")
 
 
 def test_credit_code_cannot_be_changed_to_one_already_used(seller, own_customer):
