@@ -18,7 +18,13 @@ DEFAULT_ACTION = "view"
 
 
 def related_queryset(queryset, user, action=DEFAULT_ACTION):
-    """The rows of `queryset` that `user` may pick for a related field."""
+    """The rows of `queryset` that `user` may pick for a related field.
+
+    Reference data (`reference_data = True` on the model: pipelines, stages, products, lead
+    sources…) may be picked by anyone signed in, as a seller picks a stage without the right to see
+    the pipelines' admin pages; only their own list and detail pages need a grant."""
+    if getattr(queryset.model, "reference_data", False):
+        return queryset
     if hasattr(queryset, "visible_to"):
         return queryset.visible_to(user, action)
     return queryset

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "core",
     "org",
     "customers",
+    "sales",
     "demo",
 ]
 
@@ -249,6 +250,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("status", "kind") get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "LeadStatusEnum": "sales.models.leads.LeadStatus",
+        # Open / won / lost: an opportunity's status and a stage's type share one set.
+        "OutcomeEnum": "sales.models.opportunities.OpportunityStatus",
+        "CloseKindEnum": "sales.models.pipelines.CloseKind",
+        "JobStatusEnum": "core.imports.models.JobStatus",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"

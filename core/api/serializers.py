@@ -51,6 +51,8 @@ class KedaoModelSerializer(serializers.ModelSerializer):
     updated_at = serializers.DateTimeField(read_only=True)
 
     base_fields = ("id", "display", "version", "created_at", "updated_at")
+    # As ObjectEditView.save_service: the service that writes the record (object_save by default).
+    save_service = staticmethod(object_save)
 
     def get_display(self, obj) -> str:
         return str(obj)
@@ -131,7 +133,7 @@ class KedaoModelSerializer(serializers.ModelSerializer):
         fields = None
         if self.partial and instance.pk is not None:
             fields = [name for name in sent if name in {f.name for f in instance._meta.concrete_fields}]
-        return object_save(instance=instance, actor=self._actor(), expected_version=expected_version,
+        return self.save_service(instance=instance, actor=self._actor(), expected_version=expected_version,
                            save_m2m=save_m2m, fields=fields)
 
     def create(self, validated_data):
