@@ -106,11 +106,14 @@ class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
     product_line = _line_filter()
     owner = _owner_filter()
     org_unit = _unit_filter()
-    unassigned = django_filters.BooleanFilter(field_name="owner", lookup_expr="isnull", label=_("Unassigned"))
+    unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("Unassigned"))
 
     class Meta:
         model = Lead
         fields = ["status", "source", "product_line", "owner", "org_unit", "unassigned"]
+
+    def filter_unassigned(self, queryset, name, value):
+        return queryset.filter(owner__isnull=value)
 
 
 class LeadAssignmentRuleFilterSet(KedaoFilterSet):

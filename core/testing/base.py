@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import ObjectChange, Share
-from core.registry import ACTIONS, get_object_type, object_types
+from core.registry import get_object_type, object_types
 
 from .expectations import OrgFacts
 from .world import build_world
@@ -160,10 +160,7 @@ def build_context():
     world = build_world()
     keys = [object_type.key for object_type in object_types()]
     ctx = Context(world)
-    # Every action each type offers ("approve" included where a type has approvals).
-    ctx.roles["administrator"] = make_role("administrator", {
-        object_type.key: dict.fromkeys(sorted(set(ACTIONS) | set(object_type.actions)), "all")
-        for object_type in object_types()})
+    ctx.roles["administrator"] = make_role("administrator", full_grants(keys, "all"))  # every action offered
     org_keys = [key for key in keys if key.startswith("org.")]
     ctx.roles["org_viewer"] = make_role("org_viewer", full_grants(org_keys, "all", actions=("view",)))
     ctx.users["admin"] = EmployeeFactory(username="admin.user", unit=world.units["hq"],

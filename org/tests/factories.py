@@ -68,5 +68,12 @@ def make_role(code, grants, name=None):
     return role
 
 
-def full_grants(keys, scope, actions=ACTIONS):
-    return {key: dict.fromkeys(actions, scope) for key in keys}
+def full_grants(keys, scope, actions=None):
+    """{key: {action: scope}}; without `actions`, every action each type offers ("approve" too)."""
+    from core.registry import get_object_type
+
+    def offered(key):
+        object_type = get_object_type(key)
+        return sorted(set(ACTIONS) | set(object_type.actions if object_type else ()))
+
+    return {key: dict.fromkeys(actions or offered(key), scope) for key in keys}
