@@ -139,9 +139,11 @@ class OpportunityForm(KedaoModelForm):
         self.fields["stage"].label_from_instance = lambda stage: f"{stage.pipeline} · {stage.name}"
         self.fields["product_line"].queryset = self.fields["product_line"].queryset.filter(is_active=True)
         if self.instance.pk:
-            # The stage of a saved opportunity moves on its own page and the kanban; a stage picked
-            # here goes through the same gates (sales.services.opportunity_save).
+            # The stage of a saved opportunity moves on its own page ("Move stage") and the kanban,
+            # where the reason, the competitor, the note and an approval request have their place.
             self.fields["pipeline"].disabled = True
+            self.fields["stage"].disabled = True
+            self.fields["stage"].help_text = _("Use “Move stage” on the opportunity's page or the kanban.")
 
     def clean(self):
         from .selectors import default_pipeline, first_stage
