@@ -184,7 +184,10 @@
     const card = dragged;
     dragged = null;
     card.classList.remove("kd-dragging");
-    move(card, zone.dataset.stage);
+    // After the browser has finished the drag (dragend): moving the dragged node while its drop
+    // is still being dispatched leaves Chromium starting the next drag from that node.
+    const stage = zone.dataset.stage;
+    window.setTimeout(function () { move(card, stage); }, 0);
   });
   // The fallback for touch screens and keyboards: the card's "Move to…" list.
   board.addEventListener("change", function (event) {
