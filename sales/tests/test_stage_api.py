@@ -7,9 +7,10 @@ import pytest
 
 from sales.models import Opportunity, StageChange
 from sales.services import opportunity_move_stage
-from sales.tests.stage_fixtures import gated  # noqa: F401  (the fixture)
+from sales.tests import stage_fixtures
 
 pytestmark = pytest.mark.django_db
+gated = stage_fixtures.gated  # the fixture
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

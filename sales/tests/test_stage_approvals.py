@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 
 from sales.models import Opportunity, StageChange
 from sales.services import opportunity_move_stage
-from sales.tests.stage_fixtures import THRESHOLD, gated  # noqa: F401  (the fixture)
+from sales.tests import stage_fixtures
+from sales.tests.stage_fixtures import THRESHOLD
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(not apps.is_installed("approvals"), reason="the approvals app is not installed")]
 
 BIG = THRESHOLD + Decimal("1")
+gated = stage_fixtures.gated  # the fixture
 
 
 def decide(request, actor, approve, comment=""):

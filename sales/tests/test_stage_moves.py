@@ -10,10 +10,11 @@ from core.models import ObjectChange
 from sales.models import Opportunity, StageChange
 from sales.services import opportunity_move_stage
 from sales.services.stages import stages_entered
+from sales.tests import stage_fixtures
 from sales.tests.factories import make_pipeline
-from sales.tests.stage_fixtures import gated  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
+gated = stage_fixtures.gated  # the fixture
 
 
 def refused(**kwargs):

@@ -9,9 +9,10 @@ from django.conf import settings
 from sales import kanban
 from sales.models import Opportunity, StageChange
 from sales.services import opportunity_move_stage
-from sales.tests.stage_fixtures import gated  # noqa: F401  (the fixture)
+from sales.tests import stage_fixtures
 
 pytestmark = pytest.mark.django_db
+gated = stage_fixtures.gated  # the fixture
 
 
 @pytest.fixture
