@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import bound_input, dash_empty_choices, style_fields
+
 from .models import Competitor, Stage, WinLossReason
 
 
@@ -49,3 +51,6 @@ class MoveStageForm(forms.Form):
         if opportunity.stage.kind != "open":
             self.fields["note"].required = True
             self.fields["note"].label = _("Why is it reopened?")
+        dash_empty_choices(self)
+        bound_input(self)
+        style_fields(self)

@@ -141,6 +141,7 @@ def opportunity_move(request, pk):
         "opportunity": opportunity, "form": form, "reopen": opportunity.stage.kind != StageKind.OPEN,
         "pending": pending_stage_approval(opportunity), "gates": _gate_lists(opportunity, stages),
         "chosen": str(target or ""),
+        "amount": format_money(opportunity.amount, opportunity.currency) if opportunity.amount is not None else "",
         "next": _next_url(request, ""), "cancel_url": _next_url(request, default_next),
         "move_url": request.get_full_path(),
     }

@@ -95,6 +95,18 @@ def test_the_record_page_offers_move_for_open_deals_and_reopen_for_closed_ones(c
     assert 'data-action="reopen"' not in page
 
 
+def test_a_seller_reads_the_stage_of_their_deal_without_a_grant_on_stages(client, gated):
+    """Stages are reference data: a seller without a role on the stage pages still reads the name
+    of their deal's stage on its page, in the list and in its history (not "a record you cannot see")."""
+    deal = gated.deal()
+    gated.add_decision_maker(deal)
+    opportunity_move_stage(opportunity=deal, stage=gated.needs, actor=gated.world.seller1)
+    client.force_login(gated.world.seller1)
+    for url in (deal.get_absolute_url(), "/sales/opportunities/", f"/panels/sales.opportunity/{deal.pk}/history/"):
+        page = client.get(url).content.decode()
+        assert "需求分析" in page and "a record you cannot see" not in page, url
+
+
 def test_reopening_on_the_page_needs_a_note_and_starts_from_the_stage_it_left(client, gated):
     deal = gated.ready_for_talks(gated.deal())
     opportunity_move_stage(opportunity=deal, stage=gated.needs, actor=gated.world.seller1)
