@@ -10,7 +10,7 @@
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Exists, OuterRef, Q
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -38,7 +38,14 @@ class ApprovalEventSerializer(serializers.ModelSerializer):
         return str(obj.approver) if obj.approver_id else ""
 
 
+@extend_schema_field({"type": "string", "description": "One of: " + ", ".join(Status.values)})
+class StatusField(serializers.CharField):
+    """The status as its key; documented inline (a shared "status" enum name would collide with
+    other apps' statuses in the schema)."""
+
+
 class ApprovalRequestSerializer(serializers.ModelSerializer):
+    status = StatusField(read_only=True)
     kind_label = serializers.SerializerMethodField()
     target_type = serializers.SerializerMethodField()
     target_name = serializers.SerializerMethodField()
