@@ -35,13 +35,16 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationFilterSet(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull",
-                                          label="Only unread (true) or only read (false)")
+    unread = django_filters.ChoiceFilter(choices=[("true", "true"), ("false", "false")], method="filter_unread",
+                                         label="Only unread (true) or only read (false)")
     event = django_filters.CharFilter(max_length=100, help_text="An event key, e.g. approvals.requested")
 
     class Meta:
         model = Notification
         fields = ["unread", "event"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "true")
 
 
 MarkedSerializer = inline_serializer("NotificationsMarked", {"marked": serializers.IntegerField()})
