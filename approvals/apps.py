@@ -10,6 +10,7 @@ class ApprovalsConfig(AppConfig):
         from django.urls import reverse
 
         from core.registry import (
+            register_handover_hook,
             register_home_slot,
             register_menu_item,
             register_notification_event,
@@ -36,6 +37,9 @@ class ApprovalsConfig(AppConfig):
             description=_("Your request was approved or rejected, or a request you were to decide was withdrawn."))
         register_scheduled_job("approvals.escalate", _("Move overdue approval requests up to the next manager"),
                                services.run_escalation_job, every=15 * 60)
+        # A leaver's pending decisions go to whoever takes over their work (org/handover.py).
+        register_handover_hook("approvals.waiting", _("Approval requests waiting for their decision"),
+                               services.approvals_handover_count, services.approvals_handover_apply)
         register_home_slot(
             "approvals.waiting", _("Waiting for my approval"),
             lambda user: ApprovalRequest.objects.waiting_for(user).order_by("created_at", "pk")[:6],

@@ -208,6 +208,7 @@ class ApprovalEvent(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
+        HANDED_OVER = "handed_over", _("Handed over")
 
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

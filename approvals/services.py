@@ -266,6 +266,41 @@ def approvals_escalate(*, now=None):
     return moved
 
 
+def _waiting_for(employee):
+    return ApprovalRequest.objects.filter(status=Status.PENDING, approver_id=employee.pk)
+
+
+def approvals_handover_count(from_user, customer_ids):
+    """Handover (core.registry.register_handover_hook): the requests waiting for the leaver's
+    decision. Only a handover of everything moves them (a selection of customers does not)."""
+    return _waiting_for(from_user).count() if customer_ids is None else 0
+
+
+def approvals_handover_apply(from_user, to_user, customer_ids, actor):
+    """Handover: `to_user` becomes the approver of what waits for `from_user` (logged, audited and
+    told as a new request); requests `to_user` made themselves stay, to escalate past the leaver."""
+    if customer_ids is not None:
+        return 0
+    moved = 0
+    for pk in _waiting_for(from_user).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            current = ApprovalRequest.objects.select_for_update().filter(
+                pk=pk, status=Status.PENDING, approver_id=from_user.pk).first()
+            if current is None or current.requested_by_id == to_user.pk:
+                continue
+            prechange = serialize_object(current)
+            current.approver = to_user
+            current.save()
+            ApprovalEvent.objects.create(request=current, action=ApprovalEvent.Action.HANDED_OVER, actor=actor,
+                                         approver=to_user)
+            _audit(current, actor, prechange)
+            with translation.override(settings.LANGUAGE_CODE):
+                message = _("Handed over to you for approval: %(title)s") % {"title": current.title}
+            _tell([to_user], "approvals.requested", message, current, body=current.summary, actor=actor)
+            moved += 1
+    return moved
+
+
 def run_escalation_job(now):
     """The scheduled job `approvals.escalate` (manage.py run_scheduled)."""
     return f"{approvals_escalate(now=now)} overdue approval requests moved up"

@@ -338,3 +338,30 @@ def test_registering_a_kind_replaces_one_with_the_same_key():
         register_approval_kind(KIND, kind.label, model=kind.model, on_approved=kind.on_approved,
                                on_rejected=kind.on_rejected, on_cancelled=kind.on_cancelled,
                                timeout_hours=kind.timeout_hours, describe=kind.describe)
+
+
+# --- handover -------------------------------------------------------------------------------------
+
+
+def test_a_leavers_pending_decisions_go_to_whoever_takes_over(world, django_capture_on_commit_callbacks):
+    from org.handover import handover_preview, records_handover
+
+    root = EmployeeFactory(username="root", is_superuser=True, unit=world.units["hq"])
+    waiting = ask(world)
+    own = ask(world, requester=world.seller2)  # seller2 takes over: their own request stays
+    decided = ask(world)
+    approval_decide(request=decided, actor=world.branch_manager, approve=True)
+    plan = handover_preview(from_user=world.branch_manager, to_user=world.seller2, actor=root)
+    assert {line.key: line.count for line in plan.lines}["hook:approvals.waiting"] == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        records_handover(from_user=world.branch_manager, to_user=world.seller2, actor=root)
+    assert ApprovalRequest.objects.get(pk=waiting.pk).approver == world.seller2
+    assert ApprovalRequest.objects.get(pk=own.pk).approver == world.branch_manager
+    assert events(waiting) == ["requested", "handed_over"]
+    assert Notification.objects.filter(recipient=world.seller2, event="approvals.requested").exists()
+    assert approval_decide(request=waiting, actor=world.seller2, approve=True).status == Status.APPROVED
+    # A handover of selected customers moves no approval duty.
+    from approvals.services import approvals_handover_apply, approvals_handover_count
+
+    assert approvals_handover_count(world.branch_manager, [1]) == 0
+    assert approvals_handover_apply(world.branch_manager, world.seller2, [1], root) == 0
