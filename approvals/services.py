@@ -236,7 +236,7 @@ def approvals_escalate(*, now=None):
         with transaction.atomic():
             # Checked again under the lock: another worker may have moved or decided it meanwhile.
             current = ApprovalRequest.objects.select_for_update().filter(
-                pk=pk, status=Status.PENDING, due_at__lte=now).select_related("routing_unit", "org_unit").first()
+                pk=pk, status=Status.PENDING, due_at__lte=now).first()
             if current is None:
                 continue
             previous = set(current.events.exclude(approver=None).values_list("approver_id", flat=True))
