@@ -6,7 +6,9 @@
 - home slots: "needs my attention today" cards on each user's home page;
 - menu: navigation entries;
 - demo builders: each app's part of `manage.py demo_data`;
-- notification events and reports: slots the notifications and reports apps will read;
+- notification events: what the notifications app may tell people (and how, by default);
+- approval kinds: what needs someone else's yes (the approvals app routes and records it);
+- reports: slots the reports app will read;
 - the permission provider: org hands core its scope decision (core imports no app).
 Apps register in their AppConfig.ready().
 """
