@@ -18,7 +18,7 @@ class ApprovalsConfig(AppConfig):
             register_scheduled_job,
         )
 
-        from . import services
+        from . import panels, services
         from .models import ApprovalPolicy, ApprovalRequest
         from .policies import ApprovalPolicyFilterSet
 
@@ -35,6 +35,7 @@ class ApprovalsConfig(AppConfig):
         register_notification_event(
             "approvals.decided", _("Approval decided"), model=ApprovalRequest,
             description=_("Your request was approved or rejected, or a request you were to decide was withdrawn."))
+        panels.register()
         register_scheduled_job("approvals.escalate", _("Move overdue approval requests up to the next manager"),
                                services.run_escalation_job, every=15 * 60)
         # A leaver's pending decisions go to whoever takes over their work (org/handover.py).

@@ -148,3 +148,20 @@ def test_the_home_page_lists_what_waits_for_me(world, client):
     html = page(client, world.branch_manager, "/").content.decode()
     assert 'data-home-slot="approvals.waiting"' in html and request.title in html
     assert 'data-home-slot="approvals.waiting"' not in page(client, world.seller2, "/").content.decode()
+
+
+def test_the_record_page_of_a_target_lists_its_requests(world, client):
+    request = ask(world)
+    team = request.target
+    html = page(client, world.branch_manager, team.get_absolute_url()).content.decode()
+    panel_url = f"/panels/org.team/{team.pk}/approvals/"
+    assert f'hx-get="{panel_url}"' in html  # lazy: loaded on reveal
+    html = page(client, world.branch_manager, panel_url).content.decode()
+    assert request.title in html and 'data-status="pending"' in html
+    # Someone who sees the team but takes no part in the request: the panel, without the request.
+    html = page(client, world.seller2, panel_url).content.decode()
+    assert request.title not in html and 'data-testid="approvals-panel"' in html
+    # A type no kind of approval is about has no such panel.
+    unit = world.units["north"]
+    html = page(client, world.ceo, unit.get_absolute_url()).content.decode()
+    assert f"/panels/org.orgunit/{unit.pk}/approvals/" not in html
