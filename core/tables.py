@@ -162,7 +162,8 @@ class KedaoTable(tables.Table):
                     except FieldDoesNotExist:
                         field = None  # not a model field: a computed column
                     if getattr(field, "many_to_one", False) and \
-                            hasattr(field.related_model._base_manager, "visible_to"):
+                            hasattr(field.related_model._base_manager, "visible_to") and \
+                            not getattr(field.related_model, "reference_data", False):
                         fields[name] = field
             self._kedao_related_fields = fields
         return self._kedao_related_fields

@@ -1,6 +1,8 @@
+from django.urls import path
+
 from core.urls import object_urlpatterns
 
-from . import views
+from . import stage_views, views
 
 app_name = "sales"
 urlpatterns = [
@@ -18,4 +20,8 @@ urlpatterns = [
     *object_urlpatterns("stage", "stages", **views.stage),
     *object_urlpatterns("winlossreason", "win-loss-reasons", **views.winlossreason),
     *object_urlpatterns("competitor", "competitors", **views.competitor),
+    # Stage moves, reopening and the kanban (issue 9, points 3, 4 and 8: sales/stage_views.py).
+    path("opportunities/kanban/", stage_views.opportunity_kanban, name="opportunity_kanban"),
+    path("opportunities/<int:pk>/move/", stage_views.opportunity_move, name="opportunity_move"),
+    path("opportunities/<int:pk>/kanban-move/", stage_views.opportunity_kanban_move, name="opportunity_kanban_move"),
 ]

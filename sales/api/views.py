@@ -18,6 +18,7 @@ from ..models import (
     WinLossReason,
 )
 from . import serializers as s
+from .stages import StageMoveMixin
 
 
 class ProductViewSet(KedaoModelViewSet):
@@ -80,7 +81,7 @@ class CompetitorViewSet(KedaoModelViewSet):
     filterset_class = f.CompetitorFilterSet
 
 
-class OpportunityViewSet(KedaoModelViewSet):
+class OpportunityViewSet(StageMoveMixin, KedaoModelViewSet):
     queryset = Opportunity.objects.select_related("customer", "stage", "owner", "org_unit").prefetch_related(
         "decision_makers")
     serializer_class = s.OpportunitySerializer
