@@ -1,6 +1,8 @@
+from django.urls import path
+
 from core.urls import object_urlpatterns
 
-from . import views
+from . import collision_report, collision_views, views
 
 app_name = "sales"
 urlpatterns = [
@@ -18,4 +20,8 @@ urlpatterns = [
     *object_urlpatterns("stage", "stages", **views.stage),
     *object_urlpatterns("winlossreason", "win-loss-reasons", **views.winlossreason),
     *object_urlpatterns("competitor", "competitors", **views.competitor),
+    # Registration and collisions (撞单), issue 9 point 6: sales/collisions.py
+    path("collisions/", collision_views.CollisionListView.as_view(), name="collision_list"),
+    path("collisions/report/", collision_report.report_page, name="collision_report"),
+    path("collisions/opportunity/<str:pk>/compare/", collision_views.compare, name="collision_compare"),
 ]
