@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core import exports, limits
+from core import exports, formatting, limits
 from core.filtersets import SEARCH_MAX_LENGTH, KedaoFilterSet
 from core.tables import DateTimeColumn, KedaoTable
 from core.views.generic import ObjectListView
@@ -99,7 +99,7 @@ class CollisionFilterSet(KedaoFilterSet):
 class CollisionTable(KedaoTable):
     created_at = DateTimeColumn(format="Y-m-d H:i", verbose_name=gettext_lazy("found at"))
     registered = tables.Column(accessor="pk", verbose_name=gettext_lazy("registered opportunity"), orderable=False)
-    earlier = tables.Column(accessor="existing_id", verbose_name=gettext_lazy("earlier opportunity"),
+    earlier = tables.Column(accessor="pk", verbose_name=gettext_lazy("earlier opportunity"),
                             orderable=False)
     product_line = tables.Column()
     match = tables.Column(accessor="reasons", verbose_name=gettext_lazy("match"), orderable=False)
@@ -196,8 +196,10 @@ def _deal_card(opportunity, shown, open_, unit):
     lines = []
     if shown:
         lines = list(OpportunityLine.objects.filter(opportunity=opportunity).select_related("product")[:20])
+    amount = formatting.format_money(opportunity.amount, opportunity.currency) if opportunity.amount is not None \
+        else None
     return {"opportunity": opportunity, "shown": shown, "open": open_ and opportunity.deleted_at is None,
-            "owner": owner_label(opportunity, unit), "lines": lines}
+            "owner": owner_label(opportunity, unit), "lines": lines, "amount": amount}
 
 
 @login_required
