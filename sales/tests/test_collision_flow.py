@@ -191,6 +191,13 @@ def test_an_approval_policy_routes_to_the_product_line_manager(client, world, li
     later, _ = register(client, u["seller3"], name=LATER_NAME, line=line,
                         customer=CustomerFactory(name=LATER_CUSTOMER, owner=u["seller3"]))
     assert review_of(later).approver == line_manager
+    # The reviewer sees both deals in the log and side by side, though no role lets them open either.
+    client.force_login(line_manager)
+    log = client.get("/sales/collisions/").content.decode()
+    assert FIRST_NAME in log and LATER_NAME in log and f'href="{later.get_absolute_url()}"' not in log
+    compare = client.get(f"/sales/collisions/opportunity/{later.pk}/compare/").content.decode()
+    assert FIRST_CUSTOMER in compare and LATER_CUSTOMER in compare
+    assert client.get(later.get_absolute_url()).status_code in (403, 404)
 
 
 def test_no_collision_no_review(client, world, line):
