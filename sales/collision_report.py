@@ -60,14 +60,23 @@ def collision_report(user, *, queryset=None, **filters):
             "product_line": by_line, "org_unit": by_unit}
 
 
+# The badges' colours (Bootstrap warning, success, danger, secondary), so the chart reads like the log.
+STATUS_COLOURS = {CollisionStatus.PENDING: "#ffc107", CollisionStatus.APPROVED: "#198754",
+                  CollisionStatus.REJECTED: "#dc3545", CollisionStatus.WITHDRAWN: "#6c757d"}
+
+
 def _chart(report):
     fig = go.Figure()
     months = [row["label"] for row in report["month"]]
-    for index, (_value, label) in enumerate(report["statuses"]):
-        fig.add_trace(go.Bar(name=str(label), x=months, y=[row["counts"][index] for row in report["month"]]))
+    for index, (value, label) in enumerate(report["statuses"]):
+        fig.add_trace(go.Bar(name=str(label), x=months, y=[row["counts"][index] for row in report["month"]],
+                             marker_color=STATUS_COLOURS.get(value)))
     title = _("Collisions per month and decision")
-    fig.update_layout(barmode="stack", title={"text": title}, legend={"orientation": "h", "y": -0.2},
-                      xaxis={"type": "category"})
+    most = max((row["total"] for row in report["month"]), default=0)
+    fig.update_layout(barmode="stack", title={"text": title}, xaxis={"type": "category"},
+                      legend={"orientation": "h", "y": -0.2, "traceorder": "normal"},
+                      # Whole collisions: no 0.2 ticks on a small count.
+                      yaxis={"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if most <= 10 else {})})
     return figure_html(fig, label=title, height=340)
 
 
@@ -128,9 +137,9 @@ def report_page(request):
         "filterset": filterset, "filter_valid": valid, "report": report,
         "chart": _chart(report) if report["total"] and valid else None,
         "query": "&".join(part for part in query.split("&") if not part.startswith("export=")),
-        "sections": [(dimension, {"month": _("Per month"), "product_line": _("Per product line"),
-                                  "org_unit": _("Per org unit")}[dimension], report[dimension])
-                     for dimension in DIMENSIONS],
+        "sections": [(dimension, heading, column, report[dimension]) for dimension, heading, column in (
+            ("month", _("Per month"), _("Month")), ("product_line", _("Per product line"), _("Product line")),
+            ("org_unit", _("Per org unit"), _("Org unit")))],
     }, status=200 if valid else 400)
 
 

@@ -67,7 +67,7 @@ def deal_html(record, side):
 class CollisionFilterSet(KedaoFilterSet):
     ordering_fields = ("created_at", "decided_at", "status", ("product_line__name", "product_line"))
 
-    status = django_filters.MultipleChoiceFilter(choices=CollisionStatus.choices, label=gettext_lazy("Status"))
+    status = django_filters.ChoiceFilter(choices=CollisionStatus.choices, label=gettext_lazy("Status"))
     product_line = django_filters.ModelChoiceFilter(queryset=ProductLine.objects.all(),
                                                     label=gettext_lazy("Product line"))
     org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=gettext_lazy("Org unit"),

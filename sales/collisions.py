@@ -202,7 +202,7 @@ def _owner_label(opportunity):
     if owner is None:
         return "—"
     unit = owner.unit if owner.unit_id else opportunity.org_unit
-    return f"{owner} ({unit})" if unit else str(owner)
+    return _("%(owner)s (%(unit)s)") % {"owner": owner, "unit": unit} if unit else str(owner)
 
 
 def open_review(*, opportunity, matches, collisions, actor, org_unit):

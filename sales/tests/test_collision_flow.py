@@ -24,10 +24,10 @@ def line():
     return ProductLineFactory(code="DCS", name="过程控制")
 
 
-def register(client, seller, *, name, customer, line, via="page"):
+def register(client, seller, *, name, customer, line, via="page", amount="1200000.00"):
     """`seller` registers an opportunity as a seller does: the add page (or the API)."""
     client.force_login(seller)
-    data = {"name": name, "customer": customer.pk, "product_line": line.pk, "amount": "1200000.00"}
+    data = {"name": name, "customer": customer.pk, "product_line": line.pk, "amount": amount}
     if via == "api":
         response = client.post("/api/sales/opportunities/", data, content_type="application/json")
         assert response.status_code == 201, response.content
@@ -52,7 +52,7 @@ def collided(client, world, line, django_capture_on_commit_callbacks):
     record of the customer, written the other way round."""
     u = world.users
     with django_capture_on_commit_callbacks(execute=True):
-        first, response = register(client, u["seller1"], name=FIRST_NAME, line=line, via="api",
+        first, response = register(client, u["seller1"], name=FIRST_NAME, line=line, via="api", amount="8800000.00",
                                    customer=CustomerFactory(name=FIRST_CUSTOMER, owner=u["seller1"]))
         assert response.json()["registration_status"] == "registered"
         later, response = register(client, u["seller2"], name=LATER_NAME, line=line,
@@ -148,7 +148,7 @@ def test_withdrawing_the_review_gives_way(client, world, collided, django_captur
 def test_the_later_seller_never_sees_the_first_deal(client, world, collided):
     first, later, _response = collided
     u = world.users
-    hidden = (FIRST_NAME, FIRST_CUSTOMER, "1,200,000")
+    hidden = (FIRST_NAME, FIRST_CUSTOMER, "8,800,000", "8800000")
     client.force_login(u["seller2"])
     review = review_of(later)
     pages = [
