@@ -232,8 +232,9 @@ def open_review(*, opportunity, matches, collisions, actor, org_unit):
                 match.existing, _("Collision: %(seller)s registered an opportunity that collides with your "
                                   "“%(name)s”; %(approver)s decides.") % {
                     "seller": _owner_label(opportunity), "name": match.existing.name, "approver": request.approver})
+    # The seller usually registered it themselves: told all the same (the banner says it too).
     notify(recipients=[opportunity.owner_id], event=EVENT_FOUND, title=to_new, url=opportunity.get_absolute_url(),
-           actor=None, target=opportunity)
+           actor=actor, target=opportunity, include_actor=True)
     for existing, message in to_existing.values():
         notify(recipients=[existing.owner_id], event=EVENT_FOUND, title=message, url=existing.get_absolute_url(),
                actor=actor, target=existing)
@@ -303,8 +304,7 @@ def describe(request):
 def register():
     """Called from SalesConfig.ready(): the create hook, the kind of approval, the notices, the
     pages' panel and menu entries, the report."""
-    from core import registry
-    from core.registry import register_notification_event
+    from core.registry import register_approval_kind, register_notification_event
 
     from . import collision_report, collision_views
     from .hooks import register_opportunity_create_hook
@@ -312,9 +312,7 @@ def register():
     register_opportunity_create_hook(collisions_register)
     collision_views.register()
     collision_report.register()
-    if not hasattr(registry, "register_approval_kind"):  # PRE-MERGE: approvals not on main yet (remove)
-        return
-    registry.register_approval_kind(APPROVAL_KIND, gettext_lazy("Collision review"), model=Opportunity,
+    register_approval_kind(APPROVAL_KIND, gettext_lazy("Collision review"), model=Opportunity,
                            on_approved=on_approved, on_rejected=on_rejected, resolve_approver=resolve_approver,
                            timeout_hours=REVIEW_TIMEOUT_HOURS, describe=describe, on_cancelled=on_cancelled)
     register_notification_event(EVENT_FOUND, gettext_lazy("Opportunity collision found"), model=Opportunity)
