@@ -62,3 +62,6 @@ class SalesConfig(AppConfig):
         access.register()
         panels.register()
         stage_views.register()  # issue 9 points 3, 4, 8: move stage, reopen, kanban, big-deal approvals
+        from . import collisions  # registration and collisions (撞单)
+
+        collisions.register()

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.urls import object_urlpatterns
 
-from . import stage_views, views
+from . import collision_report, collision_views, stage_views, views
 
 app_name = "sales"
 urlpatterns = [
@@ -24,4 +24,8 @@ urlpatterns = [
     path("opportunities/kanban/", stage_views.opportunity_kanban, name="opportunity_kanban"),
     path("opportunities/<int:pk>/move/", stage_views.opportunity_move, name="opportunity_move"),
     path("opportunities/<int:pk>/kanban-move/", stage_views.opportunity_kanban_move, name="opportunity_kanban_move"),
+    # Registration and collisions (撞单), issue 9 point 6: sales/collisions.py
+    path("collisions/", collision_views.CollisionListView.as_view(), name="collision_list"),
+    path("collisions/report/", collision_report.report_page, name="collision_report"),
+    path("collisions/opportunity/<str:pk>/compare/", collision_views.compare, name="collision_compare"),
 ]

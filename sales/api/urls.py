@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import collisions, views
 
 router = DefaultRouter()
 router.register("opportunities", views.OpportunityViewSet)
@@ -17,6 +17,7 @@ router.register("pipelines", views.PipelineViewSet)
 router.register("stages", views.StageViewSet)
 router.register("win-loss-reasons", views.WinLossReasonViewSet)
 router.register("competitors", views.CompetitorViewSet)
+router.register("collisions", collisions.CollisionViewSet)  # registration and collisions (撞单)
 
 app_name = "sales-api"
 urlpatterns = router.urls

@@ -1,4 +1,5 @@
 from .catalog import PriceList, PriceListItem, Product
+from .collisions import Collision, CollisionStatus, MatchReason
 from .leads import Lead, LeadAssignmentRule, LeadSource, LeadStatus
 from .opportunities import (
     Opportunity,
@@ -13,7 +14,8 @@ from .opportunities import (
 from .pipelines import Competitor, ForecastCategory, Pipeline, Stage, StageKind, WinLossReason
 
 __all__ = [
-    "Competitor", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource", "LeadStatus", "Opportunity",
+    "Collision", "CollisionStatus", "Competitor", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource",
+    "LeadStatus", "MatchReason", "Opportunity",
     "OpportunityCompetitor", "OpportunityLine", "OpportunityStatus", "OpportunityTeamMember",
     "OpportunityTeamRole", "Pipeline", "PriceList", "PriceListItem", "Product", "RegistrationStatus", "Stage",
     "StageChange", "StageKind", "WinLossReason",
