@@ -9,7 +9,7 @@ class SalesConfig(AppConfig):
     def ready(self):
         from core.registry import register_history_child, register_menu_item, register_object_type
 
-        from . import access, gates, panels  # noqa: F401  (gates registers the built-in requirements)
+        from . import access, gates, leads, panels  # noqa: F401  (gates registers the built-in requirements)
         from . import filtersets as f
         from .models import (
             Competitor,
@@ -61,3 +61,4 @@ class SalesConfig(AppConfig):
         register_menu_item(group, _("Win/loss reasons"), "sales:winlossreason_list", WinLossReason, order=74)
         access.register()
         panels.register()
+        leads.register()  # leads: assignment, conversion, history, report, import (h5)

@@ -1,6 +1,8 @@
+from django.urls import path
+
 from core.urls import object_urlpatterns
 
-from . import views
+from . import lead_views, reports_leads, views
 
 app_name = "sales"
 urlpatterns = [
@@ -18,4 +20,11 @@ urlpatterns = [
     *object_urlpatterns("stage", "stages", **views.stage),
     *object_urlpatterns("winlossreason", "win-loss-reasons", **views.winlossreason),
     *object_urlpatterns("competitor", "competitors", **views.competitor),
+    # Leads: assignment, disqualification, conversion, the lead-source report (h5).
+    path("leads/<int:pk>/assign/", lead_views.lead_assign_page, name="lead_assign"),
+    path("leads/<int:pk>/disqualify/", lead_views.lead_disqualify_page, name="lead_disqualify"),
+    path("leads/<int:pk>/convert/", lead_views.lead_convert_page, name="lead_convert"),
+    path("leads/bulk-assign/", lead_views.lead_bulk_assign, name="lead_bulk_assign"),
+    path("leads/bulk-assign-rules/", lead_views.lead_bulk_assign_rules, name="lead_bulk_assign_rules"),
+    path("reports/lead-sources/", reports_leads.lead_source_report, name="report_lead_sources"),
 ]

@@ -18,6 +18,7 @@ from ..models import (
     WinLossReason,
 )
 from . import serializers as s
+from .leads import LeadActionsMixin
 
 
 class ProductViewSet(KedaoModelViewSet):
@@ -44,7 +45,7 @@ class LeadSourceViewSet(KedaoModelViewSet):
     filterset_class = f.LeadSourceFilterSet
 
 
-class LeadViewSet(KedaoModelViewSet):
+class LeadViewSet(LeadActionsMixin, KedaoModelViewSet):
     queryset = Lead.objects.select_related("owner", "org_unit")
     serializer_class = s.LeadSerializer
     filterset_class = f.LeadFilterSet

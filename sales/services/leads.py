@@ -43,10 +43,13 @@ def rule_matches(rule, lead):
     return not (rule.source_id and rule.source_id != lead.source_id)
 
 
-def matching_rules(lead):
+def active_rules():
+    return list(LeadAssignmentRule.objects.filter(is_active=True).order_by("order", "name", "pk"))
+
+
+def matching_rules(lead, rules=None):
     """The active rules whose conditions hold for `lead`, in the order they are tried."""
-    rules = LeadAssignmentRule.objects.filter(is_active=True).order_by("order", "name", "pk")
-    return [rule for rule in rules if rule_matches(rule, lead)]
+    return [rule for rule in (active_rules() if rules is None else rules) if rule_matches(rule, lead)]
 
 
 def _next_assignee(rule):
@@ -63,10 +66,10 @@ def _next_assignee(rule):
     return people[index]
 
 
-def pick_owner(lead):
+def pick_owner(lead, rules=None):
     """(employee, rule) from the first matching rule that has an active assignee, else (None, None).
     Must run inside a transaction (the rule's turn is taken under a row lock)."""
-    for rule in matching_rules(lead):
+    for rule in matching_rules(lead, rules):
         owner = _next_assignee(rule)
         if owner is not None:
             return owner, rule
@@ -171,6 +174,39 @@ def _set_owner(stored, owner, actor):
     log_change(instance=stored, action=ObjectChange.Action.UPDATE, actor=actor, prechange=prechange,
                postchange=serialize_object(stored))
     return stored
+
+
+def _to_queue(stored, actor):
+    """Put `stored` unassigned into the queue of its unit, audited — unless the actor could not see
+    it there (they keep it then). Returns whether it moved."""
+    prechange = serialize_object(stored)
+    owner = stored.owner
+    stored.owner = None
+    stored.save(update_fields=["owner"])
+    if not Lead.objects.visible_to(actor, "view").filter(pk=stored.pk).exists():
+        stored.owner = owner
+        stored.save(update_fields=["owner"])
+        return False
+    stored.updated_by = actor
+    stored.version += 1
+    stored.updated_at = timezone.now()
+    stored.save(update_fields=["updated_by", "updated_at", "version"])
+    log_change(instance=stored, action=ObjectChange.Action.UPDATE, actor=actor, prechange=prechange,
+               postchange=serialize_object(stored))
+    return True
+
+
+def leads_place_imported(records, *, actor):
+    """Imported leads whose row named no owner (core.imports, inside its transaction): by the rules,
+    else into the importer's unit queue, as a lead created on the page without an owner."""
+    rules = active_rules()
+    for lead in records:
+        owner, _rule = pick_owner(lead, rules)
+        if owner is None:
+            _to_queue(lead, actor)
+        elif owner.pk != lead.owner_id:
+            before = lead.owner_id
+            _owner_changed(_set_owner(lead, owner, actor), before, actor)
 
 
 class NoRuleMatches(ValidationError):
