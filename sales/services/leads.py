@@ -155,6 +155,10 @@ def lead_save(*, instance, actor, expected_version=None, save_m2m=None, fields=N
         refuse_converted(stored)
         if instance.status == LeadStatus.CONVERTED and (fields is None or "status" in fields):
             raise ValidationError({"status": _("A lead is converted with the Convert action.")})
+        if instance.status != LeadStatus.DISQUALIFIED:
+            instance.disqualify_reason = ""  # a requalified lead keeps its old reason in the history only
+            if fields is not None and "status" in fields and "disqualify_reason" not in fields:
+                fields = [*fields, "disqualify_reason"]
         saved = object_save(instance=instance, actor=actor, expected_version=expected_version, save_m2m=save_m2m,
                             fields=fields)
         _owner_changed(saved, stored.owner_id, actor)
