@@ -129,8 +129,11 @@ def _chart(rows):
     fig.add_trace(go.Scatter(name=_("Conversion %"), x=labels, y=[row["conversion"] for row in rows],
                              yaxis="y2", mode="lines+markers"))
     title = _("Lead-source conversion")
+    highest = max((row[key] for row in rows for key in ("leads", "opportunities")), default=0)
     fig.update_layout(barmode="group", title={"text": title}, legend={"orientation": "h", "y": -0.25},
-                      yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "ticksuffix": "%",
+                      # Counts are whole numbers: no 0.5 ticks on a small chart.
+                      yaxis={"rangemode": "tozero", "tickformat": ",d", **({"dtick": 1} if highest <= 8 else {})},
+                      yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "ticksuffix": "%",
                               "showgrid": False})
     return figure_html(fig, label=title, height=400)
 

@@ -86,6 +86,11 @@ def test_lead_journey(page, live_server, world, size):
     deal = lead.opportunities.get()
     assert lead.status == "converted" and deal.amount == Decimal("480000.00")
 
+    page.goto(live_server.url + lead.get_absolute_url())
+    expect(page.get_by_test_id("lead-conversion")).to_contain_text("南京汽车零部件有限公司")
+    expect(page.locator("[data-action=edit]")).to_have_count(0)  # read-only once converted
+    settle(page, "converted", size, viewport)
+
     # The customer's timeline shows the lead's history.
     page.goto(live_server.url + lead.converted_customer.get_absolute_url() + "#tab-timeline")
     page.locator("#tab-timeline-btn").click()
