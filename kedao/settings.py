@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "js_lib_bootstrap_icons",
     "core",
     "org",
+    "notifications",
+    "approvals",
     "customers",
     "sales",
     "demo",
@@ -108,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
+                "approvals.context_processors.approvals_waiting",
             ],
         },
     },
@@ -338,6 +342,8 @@ KEDAO = {
     "IMPORT_MAX_ROWS": int(os.environ.get("KEDAO_IMPORT_MAX_ROWS", "200000")),
     "IMPORT_MAX_COLUMNS": int(os.environ.get("KEDAO_IMPORT_MAX_COLUMNS", "100")),
     "EXPORT_BACKGROUND_ROWS": int(os.environ.get("KEDAO_EXPORT_BACKGROUND_ROWS", "10000")),
+    # Where people reach Kedao (https://crm.example.cn): the links in notification e-mails.
+    "SITE_URL": os.environ.get("KEDAO_SITE_URL", "").rstrip("/"),
 }
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.
