@@ -38,7 +38,8 @@ def register():
     register_action(Lead, "disqualify", _("Disqualify"), _url("sales:lead_disqualify", OPEN_STATUSES),
                     icon="x-circle", order=30)
     register_notification_event(LEAD_ASSIGNED, _("Lead assigned to you"), model=Lead,
-                                description=_("A lead was given to you, by hand or by the assignment rules."))
+                                description=_("A lead was given to you, by hand or by the assignment rules."),
+                                in_app=True, email=True)
     register_report("sales.lead_source_conversion", _("Lead-source conversion"), reports_leads.lead_source_conversion,
                     model=Lead, description=_("Per lead source: leads, qualified, converted, opportunities, won."))
     register_menu_item(_("Sales"), _("Lead-source conversion"), "sales:report_lead_sources", Lead, order=80)

@@ -12,14 +12,15 @@ Who gets a lead:
   not see that queue themselves (a seller with the "own" scope), the lead stays the creator's.
 """
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import ObjectChange
 from core.services import check_allowed, log_change, object_save, serialize_object
+from notifications.services import notify
 from org.models import Employee
 
 from ..models import Lead, LeadAssignmentRule, LeadStatus
@@ -79,14 +80,13 @@ def pick_owner(lead, rules=None):
 # --- Notification ------------------------------------------------------------------------------------
 
 def notify_lead_owner(*, lead, actor):
-    """Tell the lead's new owner (in-app and by their e-mail preference) — the one place that does.
-    The notifications app sends on commit; without it installed nothing is sent."""
+    """Tell the lead's new owner (in-app, and by e-mail as their preference says) — the one place
+    that does. notifications.notify sends once the caller's transaction commits."""
     owner = lead.owner
-    if owner is None or (actor is not None and owner.pk == actor.pk) or not apps.is_installed("notifications"):
+    if owner is None:
         return
-    from notifications.services import notify
-
-    notify(recipients=[owner], event=LEAD_ASSIGNED, title=_("Lead assigned to you: %(name)s") % {"name": lead},
+    notify(recipients=[owner], event=LEAD_ASSIGNED,
+           title=gettext_lazy("Lead assigned to you: %(name)s") % {"name": str(lead)},
            body=lead.company, url=lead.get_absolute_url() or "", actor=actor, target=lead)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import ObjectChange
+from notifications.models import Notification
 from customers.tests.factories import IndustryFactory, industry
 from org.tests.factories import ProductLineFactory
 from sales.models import Lead, LeadAssignmentRule
@@ -80,19 +81,21 @@ def test_a_rule_without_active_assignee_passes_to_the_next(world):
     assert lead_save(instance=new_lead(), actor=world.ceo).owner == world.seller3
 
 
-def test_new_lead_without_owner_is_assigned_by_rules_on_the_page_audited_and_notified(client, world):
+def test_new_lead_without_owner_is_assigned_by_rules_on_the_page_audited_and_notified(
+        client, world, django_capture_on_commit_callbacks):
     web = LeadSourceFactory(name="网站")
     LeadAssignmentRuleFactory(name="网站线索", source=web, assignees=[world.seller3])
     client.force_login(world.seller1)
-    with mock.patch("sales.services.leads.notify_lead_owner") as notify:
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("sales:lead_add"), {"name": "钱经理", "company": "常州某公司",
                                                            "source": web.pk, "status": "new"})
     lead = Lead.objects.get(name="钱经理")
     assert lead.owner == world.seller3 and lead.org_unit == world.units["nb2"]
     # seller1 (own scope) cannot see seller3's leads: back to the list, told where it went.
     assert response.status_code == 302 and response["Location"] == reverse("sales:lead_list")
-    notify.assert_called_once()
-    assert notify.call_args.kwargs["lead"].owner == world.seller3
+    [told] = Notification.objects.filter(event="sales.lead.assigned")
+    assert (told.recipient, told.actor, told.url) == (world.seller3, world.seller1, lead.get_absolute_url())
+    assert "钱经理" in told.title
     [created] = changes(lead)
     assert created.action == "create" and created.user == world.seller1
     assert created.postchange_data["owner"]["id"] == world.seller3.pk
@@ -138,12 +141,13 @@ def test_a_seller_who_cannot_see_the_queue_keeps_the_lead(world):
     assert lead.owner == world.seller1
 
 
-def test_assign_by_hand_within_scope_audited_and_notified(world):
+def test_assign_by_hand_within_scope_audited_and_notified(world, django_capture_on_commit_callbacks):
     lead = LeadFactory(owner=world.seller1)
-    with mock.patch("sales.services.leads.notify_lead_owner") as notify:
+    with django_capture_on_commit_callbacks(execute=True):
         saved = lead_assign(lead=lead, actor=world.branch_manager, owner=world.seller2)
+        lead_assign(lead=lead, actor=world.branch_manager, owner=world.seller2)  # no change: nobody told
     assert saved.owner == world.seller2 and saved.org_unit == world.units["nd1"]
-    notify.assert_called_once()
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [world.seller2.pk]
     change = changes(lead)[-1]
     assert change.user == world.branch_manager and change.postchange_data["owner"]["id"] == world.seller2.pk
 
