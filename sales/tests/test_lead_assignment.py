@@ -10,8 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from core.models import ObjectChange
-from notifications.models import Notification
 from customers.tests.factories import IndustryFactory, industry
+from notifications.models import Notification
 from org.tests.factories import ProductLineFactory
 from sales.models import Lead, LeadAssignmentRule
 from sales.services import lead_assign, lead_save
