@@ -408,7 +408,9 @@ class Importer:
     - `resolve(rows, *, actor)`: fills what needs a lookup, per batch (a contact's customer by name
       or credit code within the actor's scope): each row is a dict of field → text, plus
       "_errors" (dict field → message) to add errors and "_values" (dict) to set model values;
-    - `duplicates(rows)`: {row index: [text, …]} possible duplicates to show (not blocking).
+    - `duplicates(rows)`: {row index: [text, …]} possible duplicates to show (not blocking);
+    - `created_without_owner(records, *, actor)`: reassigns the created records whose row named no
+      owner (sales leads go by the assignment rules).
     """
 
     model: type
@@ -418,6 +420,9 @@ class Importer:
     resolve: object = None
     duplicates: object = None
     list_url: str = ""
+    # `created_without_owner(records, *, actor)`: inside the import's transaction, after the writes,
+    # the created records whose row named no owner (they belong to the importer until then).
+    created_without_owner: object = None
 
     @property
     def key(self):

@@ -10,6 +10,7 @@ class SalesConfig(AppConfig):
         from core.registry import register_history_child, register_menu_item, register_object_type
 
         from . import access, gates, panels, stage_views  # noqa: F401  (gates registers the built-in requirements)
+        from . import access, gates, leads, panels  # noqa: F401  (gates registers the built-in requirements)
         from . import filtersets as f
         from .models import (
             Competitor,
@@ -65,3 +66,4 @@ class SalesConfig(AppConfig):
         from . import collisions  # registration and collisions (撞单)
 
         collisions.register()
+        leads.register()  # leads: assignment, conversion, history, report, import (h5)

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import KedaoFilterSet
@@ -27,6 +28,7 @@ from .models import (
     WinLossReason,
 )
 from .models.pipelines import CloseKind
+from .selectors import created_between
 
 
 def _owner_filter():
@@ -46,6 +48,14 @@ def _line_filter():
 class _UnitSubtree:
     def in_unit_subtree(self, queryset, name, value):
         return queryset.filter(org_unit__in=value.subtree().values("pk"))
+
+
+class _Created:
+    def filter_created_from(self, queryset, name, value):
+        return created_between(queryset, start=value)
+
+    def filter_created_to(self, queryset, name, value):
+        return created_between(queryset, end=value)
 
 
 class ProductFilterSet(KedaoFilterSet):
@@ -96,7 +106,7 @@ class LeadSourceFilterSet(KedaoFilterSet):
         fields = ["is_active"]
 
 
-class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
+class LeadFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
     search_fields = ("search_key", "phone", "email")
     ordering_fields = ("name", "company", "status", "updated_at", "created_at", ("owner__username", "owner"),
                        ("source__name", "source"))
@@ -107,6 +117,10 @@ class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
     owner = _owner_filter()
     org_unit = _unit_filter()
     unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("Unassigned"))
+    # Leads (h5): the lead-source report's drill-down links use these.
+    qualified = django_filters.BooleanFilter(method="filter_qualified", label=_("Qualified or converted"))
+    created_from = django_filters.DateFilter(method="filter_created_from", label=_("Created from"))
+    created_to = django_filters.DateFilter(method="filter_created_to", label=_("Created until"))
 
     class Meta:
         model = Lead
@@ -114,6 +128,10 @@ class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
 
     def filter_unassigned(self, queryset, name, value):
         return queryset.filter(owner__isnull=value)
+
+    def filter_qualified(self, queryset, name, value):
+        reached = Q(status__in=(LeadStatus.QUALIFIED, LeadStatus.CONVERTED))
+        return queryset.filter(reached) if value else queryset.exclude(reached)
 
 
 class LeadAssignmentRuleFilterSet(KedaoFilterSet):
@@ -174,7 +192,7 @@ class CompetitorFilterSet(KedaoFilterSet):
         fields = ["is_active"]
 
 
-class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
+class OpportunityFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
     search_fields = ("search_key", "customer__search_key")
     ordering_fields = ("name", "amount", "expected_close_date", "updated_at", "created_at", "stage_changed_at",
                        ("customer__name", "customer"), ("owner__username", "owner"), ("stage__order", "stage"),
@@ -195,6 +213,9 @@ class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
     close_before = django_filters.DateFilter(field_name="expected_close_date", lookup_expr="lte",
                                              label=_("Closing until"))
     amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label=_("Amount at least"))
+    # Leads (h5): drill-down from the lead-source report.
+    created_from = django_filters.DateFilter(method="filter_created_from", label=_("Created from"))
+    created_to = django_filters.DateFilter(method="filter_created_to", label=_("Created until"))
 
     class Meta:
         model = Opportunity

@@ -72,7 +72,13 @@ class LeadForm(KedaoModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = self.fields["owner"].queryset.filter(is_active=True)
         self.fields["owner"].required = False
-        self.fields["owner"].help_text = _("Empty: you.")
+        if self.instance.pk is None:
+            self.fields["owner"].help_text = _("Empty: the lead assignment rules choose; when none matches, the "
+                                               "lead waits unassigned in your unit's queue.")
+        elif self.instance.owner_id is None:
+            self.fields["owner"].help_text = _("Empty: it stays unassigned.")
+        else:
+            self.fields["owner"].help_text = _("Empty: you.")
         # Converting is its own action (it creates the customer, contact and opportunity).
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != LeadStatus.CONVERTED]
         self.fields["source"].queryset = self.fields["source"].queryset.filter(is_active=True)

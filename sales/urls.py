@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.urls import object_urlpatterns
 
-from . import collision_report, collision_views, stage_views, views
+from . import collision_report, collision_views, lead_views, reports_leads, stage_views, views
 
 app_name = "sales"
 urlpatterns = [
@@ -28,4 +28,11 @@ urlpatterns = [
     path("collisions/", collision_views.CollisionListView.as_view(), name="collision_list"),
     path("collisions/report/", collision_report.report_page, name="collision_report"),
     path("collisions/opportunity/<str:pk>/compare/", collision_views.compare, name="collision_compare"),
+    # Leads: assignment, disqualification, conversion, the lead-source report (h5).
+    path("leads/<int:pk>/assign/", lead_views.lead_assign_page, name="lead_assign"),
+    path("leads/<int:pk>/disqualify/", lead_views.lead_disqualify_page, name="lead_disqualify"),
+    path("leads/<int:pk>/convert/", lead_views.lead_convert_page, name="lead_convert"),
+    path("leads/bulk-assign/", lead_views.lead_bulk_assign, name="lead_bulk_assign"),
+    path("leads/bulk-assign-rules/", lead_views.lead_bulk_assign_rules, name="lead_bulk_assign_rules"),
+    path("reports/lead-sources/", reports_leads.lead_source_report, name="report_lead_sources"),
 ]

@@ -4,9 +4,9 @@ from core.views.generic import object_views
 
 from . import filtersets as f
 from . import forms, tables
+from .lead_views import lead  # noqa: F401  (leads: sales/lead_views.py)
 from .models import (
     Competitor,
-    Lead,
     LeadAssignmentRule,
     LeadSource,
     Opportunity,
@@ -34,14 +34,6 @@ pricelistitem = object_views(
     highlights=("price_list", "product", "price"))
 leadsource = object_views(LeadSource, filterset=f.LeadSourceFilterSet, table=tables.LeadSourceTable,
                           form=forms.LeadSourceForm, highlights=("code", "is_active"))
-lead = object_views(
-    Lead, queryset=Lead.objects.select_related("owner", "org_unit", "source", "product_line", "industry",
-                                               "converted_customer", "converted_contact"),
-    filterset=f.LeadFilterSet, table=tables.LeadTable, form=forms.LeadForm, bulk_edit_form=forms.LeadBulkEditForm,
-    detail_fields=("name", "company", "title", "phone", "email", "province", "city", "industry", "product_line",
-                   "source", "status", "disqualify_reason", "description", "converted_customer", "converted_contact",
-                   "converted_at"),
-    highlights=("owner", "status", "source", "company"))
 leadassignmentrule = object_views(
     LeadAssignmentRule, filterset=f.LeadAssignmentRuleFilterSet, table=tables.LeadAssignmentRuleTable,
     form=forms.LeadAssignmentRuleForm, highlights=("order", "is_active"))

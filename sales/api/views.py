@@ -19,6 +19,7 @@ from ..models import (
 )
 from . import serializers as s
 from .stages import StageMoveMixin
+from .leads import LeadActionsMixin
 
 
 class ProductViewSet(KedaoModelViewSet):
@@ -45,7 +46,7 @@ class LeadSourceViewSet(KedaoModelViewSet):
     filterset_class = f.LeadSourceFilterSet
 
 
-class LeadViewSet(KedaoModelViewSet):
+class LeadViewSet(LeadActionsMixin, KedaoModelViewSet):
     queryset = Lead.objects.select_related("owner", "org_unit")
     serializer_class = s.LeadSerializer
     filterset_class = f.LeadFilterSet
