@@ -338,6 +338,9 @@ KEDAO = {
     "IMPORT_MAX_ROWS": int(os.environ.get("KEDAO_IMPORT_MAX_ROWS", "200000")),
     "IMPORT_MAX_COLUMNS": int(os.environ.get("KEDAO_IMPORT_MAX_COLUMNS", "100")),
     "EXPORT_BACKGROUND_ROWS": int(os.environ.get("KEDAO_EXPORT_BACKGROUND_ROWS", "10000")),
+    # A CJK TrueType font file to embed in PDFs (quotes); empty: a font found on the machine, else
+    # the standard CID font STSong-Light (sales/quotes/pdf.py).
+    "PDF_FONT": os.environ.get("KEDAO_PDF_FONT", ""),
 }
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.

@@ -61,3 +61,6 @@ class SalesConfig(AppConfig):
         register_menu_item(group, _("Win/loss reasons"), "sales:winlossreason_list", WinLossReason, order=74)
         access.register()
         panels.register()
+        from .quotes.register import register as register_quotes
+
+        register_quotes()

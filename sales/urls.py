@@ -1,6 +1,7 @@
 from core.urls import object_urlpatterns
 
 from . import views
+from .quotes import urls as quote_urls
 
 app_name = "sales"
 urlpatterns = [
@@ -18,4 +19,5 @@ urlpatterns = [
     *object_urlpatterns("stage", "stages", **views.stage),
     *object_urlpatterns("winlossreason", "win-loss-reasons", **views.winlossreason),
     *object_urlpatterns("competitor", "competitors", **views.competitor),
+    *quote_urls.urlpatterns,  # quotes (issue 9 point 10)
 ]

@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from ..quotes import api as quote_api
 from . import views
 
 router = DefaultRouter()
@@ -17,6 +18,7 @@ router.register("pipelines", views.PipelineViewSet)
 router.register("stages", views.StageViewSet)
 router.register("win-loss-reasons", views.WinLossReasonViewSet)
 router.register("competitors", views.CompetitorViewSet)
+quote_api.register_routes(router)  # quotes (issue 9 point 10)
 
 app_name = "sales-api"
 urlpatterns = router.urls

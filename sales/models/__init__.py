@@ -11,10 +11,12 @@ from .opportunities import (
     StageChange,
 )
 from .pipelines import Competitor, ForecastCategory, Pipeline, Stage, StageKind, WinLossReason
+from .quotes import Quote, QuoteDiscountThreshold, QuoteLine, QuoteStatus
 
 __all__ = [
     "Competitor", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource", "LeadStatus", "Opportunity",
     "OpportunityCompetitor", "OpportunityLine", "OpportunityStatus", "OpportunityTeamMember",
     "OpportunityTeamRole", "Pipeline", "PriceList", "PriceListItem", "Product", "RegistrationStatus", "Stage",
     "StageChange", "StageKind", "WinLossReason",
+    "Quote", "QuoteDiscountThreshold", "QuoteLine", "QuoteStatus",
 ]
