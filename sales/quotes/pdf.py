@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -98,7 +99,7 @@ def render_pdf(quote):
                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story += [header, Spacer(1, 5 * mm)]
 
-    to = [_p(_("To"), s["small"]), _p(data["customer"], s["body"])]
+    to = [_p(pgettext("addressee", "To"), s["small"]), _p(data["customer"], s["body"])]
     if data["customer_address"]:
         to.append(_p(data["customer_address"], s["small"]))
     if data["customer_phone"]:
@@ -125,7 +126,7 @@ def render_pdf(quote):
                            _p(f"{row.quantity} {row.unit}", s["cell_right"]), _p(row.unit_price, s["cell_right"]),
                            _p(row.discount, s["cell_right"]), _p(row.tax_rate, s["cell_right"]),
                            _p(row.amount, s["cell_right"])])
-    widths = [9 * mm, None, 20 * mm, 25 * mm, 15 * mm, 15 * mm, 27 * mm]
+    widths = [8 * mm, None, 18 * mm, 24 * mm, 18 * mm, 18 * mm, 26 * mm]
     widths[1] = width - sum(w for w in widths if w)
     lines = Table(table_rows, colWidths=widths, repeatRows=1)
     lines.setStyle(TableStyle([

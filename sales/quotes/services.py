@@ -14,6 +14,7 @@ from core.models import ObjectChange
 from core.permissions import has_perm
 from core.services import log_change, object_save, serialize_object
 from sales.models import PriceList, Quote, QuoteLine, QuoteStatus
+from sales.models.quotes import DEFAULT_VALIDITY_DAYS
 
 from . import approval, rules, totals
 
@@ -81,6 +82,9 @@ def quote_save(*, instance, actor, expected_version=None, save_m2m=None, fields=
             instance.number = next_number(instance.quote_date or timezone.localdate())
             instance.revision = 1
             instance.status = QuoteStatus.DRAFT
+            instance.quote_date = instance.quote_date or timezone.localdate()
+            if instance.valid_until is None:
+                instance.valid_until = instance.quote_date + datetime.timedelta(days=DEFAULT_VALIDITY_DAYS)
             if not instance.price_list_id:
                 instance.price_list = default_price_list(instance.opportunity, instance.quote_date, instance.currency)
             return object_save(instance=instance, actor=actor, save_m2m=save_m2m)
@@ -133,7 +137,7 @@ def quote_new_version(*, quote, actor):
                 title=source.title, quote_date=today, currency=source.currency, price_list=price_list,
                 discount=source.discount, terms=source.terms, notes=source.notes)
     new.valid_until = today + datetime.timedelta(days=max((source.valid_until - source.quote_date).days, 1)
-                                                 if source.valid_until else 30)
+                                                 if source.valid_until else DEFAULT_VALIDITY_DAYS)
     new = object_save(instance=new, actor=actor)
     lines = []
     for position, line in enumerate(QuoteLine.objects.filter(quote=source).select_related("product"), start=1):

@@ -19,13 +19,16 @@ class QuoteTable(KedaoTable):
 
 
 class QuoteLineTable(KedaoTable):
-    quote = tables.Column(linkify=True, orderable=False)
+    # The number, then the version: a quote's lines are told apart by both.
+    quote = tables.Column(accessor="quote__number", verbose_name=_("quote"), orderable=False,
+                          linkify=lambda record: record.quote.get_absolute_url())
+    revision = tables.Column(accessor="quote__revision", verbose_name=_("quote version"), orderable=False)
     product = tables.Column(linkify=True, order_by=("product__code",))
     amount = tables.Column(verbose_name=_("amount"), orderable=False, accessor="amount")
 
     class Meta(KedaoTable.Meta):
         model = QuoteLine
-        fields = ("pk", "quote", "product", "description", "quantity", "unit_price", "discount", "amount")
+        fields = ("pk", "quote", "revision", "product", "description", "quantity", "unit_price", "discount", "amount")
 
 
 class QuoteDiscountThresholdTable(KedaoTable):
