@@ -101,7 +101,7 @@ class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
     ordering_fields = ("name", "company", "status", "updated_at", "created_at", ("owner__username", "owner"),
                        ("source__name", "source"))
 
-    status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=LeadStatus.choices, label=_("Status"))
     source = django_filters.ModelChoiceFilter(queryset=LeadSource.objects.all(), label=_("Source"))
     product_line = _line_filter()
     owner = _owner_filter()
@@ -185,7 +185,7 @@ class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
     product_line = _line_filter()
     pipeline = django_filters.ModelChoiceFilter(queryset=Pipeline.objects.all(), label=_("Pipeline"))
     stage = django_filters.ModelChoiceFilter(queryset=Stage.objects.all(), label=_("Stage"))
-    status = django_filters.MultipleChoiceFilter(choices=OpportunityStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=OpportunityStatus.choices, label=_("Status"))
     registration_status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label=_("Registration"))
     source = django_filters.ModelChoiceFilter(queryset=LeadSource.objects.all(), label=_("Source"))
     owner = _owner_filter()

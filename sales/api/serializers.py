@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import KedaoModelSerializer, ScopedModelSerializer
@@ -143,6 +144,9 @@ class OpportunitySerializer(ScopedModelSerializer):
                 raise serializers.ValidationError({"stage": ["A new opportunity starts in an open stage."]})
         elif "pipeline" in attrs and attrs["pipeline"] != self.instance.pipeline:
             raise serializers.ValidationError({"pipeline": ["The pipeline of an opportunity does not change."]})
+        customer = attrs.get("customer") or getattr(self.instance, "customer", None)
+        if customer and any(contact.customer_id != customer.pk for contact in attrs.get("decision_makers") or ()):
+            raise serializers.ValidationError({"decision_makers": [_("Decision makers must be contacts of the customer.")]})
         return super().validate(attrs)
 
 
