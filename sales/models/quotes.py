@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import KedaoModel
 
@@ -31,8 +32,8 @@ class QuoteStatus(models.TextChoices):
     PENDING = "pending_approval", _("Pending approval")
     APPROVED = "approved", _("Approved")
     SENT = "sent", _("Sent")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("quote status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("quote status", "Rejected")
     EXPIRED = "expired", _("Expired")
 
 
@@ -54,7 +55,7 @@ class Quote(KedaoModel):
     revision = models.PositiveIntegerField(_("quote version"), default=1, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT,
                               editable=False)
-    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Empty: the opportunity's name."))
+    title = models.CharField(_("quote title"), max_length=200, blank=True, help_text=_("Empty: the opportunity's name."))
     quote_date = models.DateField(_("quote date"), default=_today,
                                   help_text=_("Prices come from the price list valid on this day."))
     valid_until = models.DateField(_("valid until"), null=True, blank=True,

@@ -61,6 +61,8 @@ def _styles(font):
         "company": ParagraphStyle("company", parent=base, fontSize=15, leading=20, textColor=BRAND),
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=24, alignment=TA_RIGHT),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
+        "small_right": ParagraphStyle("small_right", parent=base, fontSize=8, leading=11, textColor=GREY,
+                                      alignment=TA_RIGHT),
         "heading": ParagraphStyle("heading", parent=base, fontSize=10, leading=14, textColor=BRAND, spaceBefore=8,
                                   spaceAfter=3),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5),
@@ -126,7 +128,7 @@ def render_pdf(quote):
                            _p(f"{row.quantity} {row.unit}", s["cell_right"]), _p(row.unit_price, s["cell_right"]),
                            _p(row.discount, s["cell_right"]), _p(row.tax_rate, s["cell_right"]),
                            _p(row.amount, s["cell_right"])])
-    widths = [8 * mm, None, 18 * mm, 24 * mm, 18 * mm, 18 * mm, 26 * mm]
+    widths = [11 * mm, None, 18 * mm, 24 * mm, 18 * mm, 18 * mm, 26 * mm]
     widths[1] = width - sum(w for w in widths if w)
     lines = Table(table_rows, colWidths=widths, repeatRows=1)
     lines.setStyle(TableStyle([
@@ -138,7 +140,7 @@ def render_pdf(quote):
     summary = [[_p(label, s["right"]), _p(value, s["right"])] for label, value in data["summary"]]
     summary.append([_p(_("Total"), s["total"]), _p(data["gross"], s["total"])])
     if data["gross_words"]:
-        summary.append([_p(_("In words (RMB)"), s["small"]), _p(data["gross_words"], s["right"])])
+        summary.append([_p(_("In words (RMB)"), s["small_right"]), _p(data["gross_words"], s["right"])])
     totals = Table(summary, colWidths=[width - 55 * mm, 55 * mm])
     total_row = len(data["summary"])
     totals.setStyle(TableStyle([("LINEABOVE", (0, total_row), (-1, total_row), 0.8, BRAND),

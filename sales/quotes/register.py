@@ -84,9 +84,9 @@ def register():
                     icon="patch-check", order=20, method="post",
                     confirm=_("Ask for approval of this discount? The quote cannot be changed while it waits."))
     register_action(Quote, "send", _("Send"), _url("quote_send", _sendable), icon="send", order=21)
-    register_action(Quote, "accepted", _("Accepted"), _url("quote_accepted", _answerable), icon="hand-thumbs-up",
+    register_action(Quote, "accepted", _("Customer accepted"), _url("quote_accepted", _answerable), icon="hand-thumbs-up",
                     order=30, method="post", confirm=_("Record that the customer accepted this quote?"))
-    register_action(Quote, "rejected", _("Rejected"), _url("quote_rejected", _answerable),
+    register_action(Quote, "rejected", _("Customer rejected"), _url("quote_rejected", _answerable),
                     icon="hand-thumbs-down", order=31, method="post",
                     confirm=_("Record that the customer rejected this quote?"))
     register_action(Quote, "new-version", _("New version"), _url("quote_new_version", lambda q: q.status !=

@@ -14,6 +14,7 @@ from django.core import mail
 
 from core.testing.world import build_world
 from customers.tests.factories import ContactFactory, CustomerFactory
+from org.models import RolePermission
 from org.tests.factories import ProductLineFactory
 from sales.models import Quote
 from sales.tests.factories import OpportunityFactory, ProductFactory
@@ -39,6 +40,10 @@ def world(transactional_db, settings):
     world.product = ProductFactory(product_line=line, code="PLC-S7-1500", name="可编程控制器 S7-1500", unit="台",
                                    list_price=Decimal("25800.00"))
     QuoteDiscountThresholdFactory(max_discount=Decimal("15"))
+    # The product picker asks /autocomplete/sales.product/, which needs a grant to view products
+    # (the demo's roles have it; the test world's seller role does not).
+    RolePermission.objects.create(role=world.seller1.roles.get(), object_type="sales.product", action="view",
+                                  scope="all")
     return world
 
 
@@ -70,7 +75,7 @@ def test_seller_quotes_prints_and_sends(page, live_server, world):
 
     # 2. A line from the catalogue: the product picker searches, the price comes from the list price.
     page.locator("[data-panel=quote-lines] a", has_text="添加明细").click()
-    page.locator("input[data-autocomplete-for=id_product]").press_sequentially("PLC", delay=30)
+    page.locator("input[data-autocomplete-for=id_product]").press_sequentially("可编程", delay=30)
     expect(page.locator(f"#id_product option[value='{world.product.pk}']")).to_have_count(1)
     page.locator("#id_product").select_option(str(world.product.pk))
     page.locator("#id_quantity").fill("4")
