@@ -344,6 +344,9 @@ KEDAO = {
     "EXPORT_BACKGROUND_ROWS": int(os.environ.get("KEDAO_EXPORT_BACKGROUND_ROWS", "10000")),
     # Where people reach Kedao (https://crm.example.cn): the links in notification e-mails.
     "SITE_URL": os.environ.get("KEDAO_SITE_URL", "").rstrip("/"),
+    # A CJK TrueType font file to embed in PDFs (quotes); empty: a font found on the machine, else
+    # the standard CID font STSong-Light (sales/quotes/pdf.py).
+    "PDF_FONT": os.environ.get("KEDAO_PDF_FONT", ""),
 }
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.

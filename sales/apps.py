@@ -9,8 +9,13 @@ class SalesConfig(AppConfig):
     def ready(self):
         from core.registry import register_history_child, register_menu_item, register_object_type
 
-        from . import access, gates, panels, stage_views  # noqa: F401  (gates registers the built-in requirements)
-        from . import access, gates, leads, panels  # noqa: F401  (gates registers the built-in requirements)
+        from . import (  # noqa: F401  (gates registers the built-in requirements)
+            access,
+            gates,
+            leads,  # noqa: F401  (gates registers the built-in requirements)
+            panels,
+            stage_views,
+        )
         from . import filtersets as f
         from .models import (
             Competitor,
@@ -67,3 +72,6 @@ class SalesConfig(AppConfig):
 
         collisions.register()
         leads.register()  # leads: assignment, conversion, history, report, import (h5)
+        from .quotes.register import register as register_quotes
+
+        register_quotes()

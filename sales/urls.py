@@ -3,6 +3,7 @@ from django.urls import path
 from core.urls import object_urlpatterns
 
 from . import collision_report, collision_views, lead_views, reports_leads, stage_views, views
+from .quotes import urls as quote_urls
 
 app_name = "sales"
 urlpatterns = [
@@ -35,4 +36,5 @@ urlpatterns = [
     path("leads/bulk-assign/", lead_views.lead_bulk_assign, name="lead_bulk_assign"),
     path("leads/bulk-assign-rules/", lead_views.lead_bulk_assign_rules, name="lead_bulk_assign_rules"),
     path("reports/lead-sources/", reports_leads.lead_source_report, name="report_lead_sources"),
+    *quote_urls.urlpatterns,  # quotes (issue 9 point 10)
 ]

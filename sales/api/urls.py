@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from ..quotes import api as quote_api
 from . import collisions, views
 
 router = DefaultRouter()
@@ -18,6 +19,7 @@ router.register("stages", views.StageViewSet)
 router.register("win-loss-reasons", views.WinLossReasonViewSet)
 router.register("competitors", views.CompetitorViewSet)
 router.register("collisions", collisions.CollisionViewSet)  # registration and collisions (撞单)
+quote_api.register_routes(router)  # quotes (issue 9 point 10)
 
 app_name = "sales-api"
 urlpatterns = router.urls

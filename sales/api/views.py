@@ -18,8 +18,8 @@ from ..models import (
     WinLossReason,
 )
 from . import serializers as s
-from .stages import StageMoveMixin
 from .leads import LeadActionsMixin
+from .stages import StageMoveMixin
 
 
 class ProductViewSet(KedaoModelViewSet):

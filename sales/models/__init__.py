@@ -12,6 +12,7 @@ from .opportunities import (
     StageChange,
 )
 from .pipelines import Competitor, ForecastCategory, Pipeline, Stage, StageKind, WinLossReason
+from .quotes import Quote, QuoteDiscountThreshold, QuoteLine, QuoteStatus
 
 __all__ = [
     "Collision", "CollisionStatus", "Competitor", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource",
@@ -19,4 +20,5 @@ __all__ = [
     "OpportunityCompetitor", "OpportunityLine", "OpportunityStatus", "OpportunityTeamMember",
     "OpportunityTeamRole", "Pipeline", "PriceList", "PriceListItem", "Product", "RegistrationStatus", "Stage",
     "StageChange", "StageKind", "WinLossReason",
+    "Quote", "QuoteDiscountThreshold", "QuoteLine", "QuoteStatus",
 ]
