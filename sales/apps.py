@@ -61,3 +61,6 @@ class SalesConfig(AppConfig):
         register_menu_item(group, _("Win/loss reasons"), "sales:winlossreason_list", WinLossReason, order=74)
         access.register()
         panels.register()
+        from . import reports
+
+        reports.register()  # funnel, win/loss, competitors, stalled deals (h7)
