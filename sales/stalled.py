@@ -9,6 +9,7 @@ changed counts from its creation; no recorded activity counts as none.
 import datetime
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -44,6 +45,13 @@ def stalled_q(now=None):
 
 def stalled_opportunities(queryset, now=None):
     return queryset.filter(stalled_q(now))
+
+
+def idle_since():
+    """The moment a deal last moved, as an expression (the stalled list sorts by it, oldest
+    first): as `last_progress()`, portable (no NULL inside GREATEST, which SQLite would return)."""
+    moved = Coalesce("stage_changed_at", "created_at")
+    return Greatest(moved, Coalesce("last_activity_at", moved))
 
 
 def last_progress(opportunity):
@@ -88,4 +96,4 @@ def progress_text(opportunity, now=None):
 def my_stalled(user):
     """The home card: the user's own stalled deals, longest idle first."""
     rows = Opportunity.objects.visible_to(user, "view").filter(owner=user).filter(stalled_q())
-    return rows.select_related("pipeline").order_by("stage_changed_at", "pk")[:6]
+    return rows.select_related("pipeline").order_by(idle_since().asc(), "pk")[:6]

@@ -7,7 +7,7 @@ from core.registry import get_report
 from core.views.reports import render_report
 
 from .. import views
-from ..stalled import stalled_q
+from ..stalled import idle_since, stalled_q
 
 
 @login_required
@@ -20,7 +20,7 @@ class StalledOpportunityListView(views.opportunity["list"]):
     longest idle first unless another sort is chosen."""
 
     def get(self, request):
-        self.queryset = self.queryset.filter(stalled_q()).order_by("stage_changed_at", "pk")
+        self.queryset = self.queryset.filter(stalled_q()).order_by(idle_since().asc(), "pk")
         return super().get(request)
 
     def base_context(self, **extra):

@@ -57,7 +57,8 @@ YEAR = {"date_from": datetime.date(2026, 1, 1), "date_to": datetime.date(2026, 1
 
 
 def test_win_loss_reasons_per_reason_in_the_period(world, closed_deals):
-    rows = win_loss_reasons(world.ceo, **Q2)
+    with translation.override("en"):
+        rows = win_loss_reasons(world.ceo, **Q2)
     got = {(row["status"], row["reason_name"]): (row["count"], row["amount"]) for row in rows}
     assert got == {
         ("won", "价格优势"): (2, Decimal("150000.00")),
