@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.widgets import AutocompleteSelect
 
@@ -113,11 +114,12 @@ class ReportFilterForm(forms.Form):
     `form=` (its fields come after these); `params()` is what the selector receives."""
 
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=None, required=False,
+    date_from = forms.DateField(label=pgettext_lazy("period", "From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False, widget=DateInput)
+    org_unit = forms.ModelChoiceField(label=_("Org unit"), queryset=None, required=False, empty_label=_("All"),
                                       help_text=_("With every unit below it."))
-    product_line = forms.ModelChoiceField(label=_("Product line"), queryset=None, required=False)
+    product_line = forms.ModelChoiceField(label=_("Product line"), queryset=None, required=False,
+                                          empty_label=_("All"))
 
     def __init__(self, data=None, *, report, user=None, **kwargs):
         self.report, self.user = report, user

@@ -71,7 +71,14 @@ def render_report(request, report, *, template="core/report.html", extra_context
     if export:
         return export_report(report, rows, export, params)
     chart = report.chart(rows, params) if report.chart and rows else None
+    title = ""
+    if chart is not None:
+        # The title goes above the chart, as HTML: inside the figure plotly's tool bar covers it
+        # on a phone.
+        title = chart.layout.title.text or ""
+        chart.update_layout(title=None, margin={"t": 24})
     context.update({
+        "chart_title": title,
         "params": params, "query": form.query(),
         "columns": report.columns,
         "rows": [[_cell(column, row, params) for column in report.columns] for row in rows],
