@@ -275,8 +275,27 @@ def get_notification_event(key):
 
 
 @dataclass
+class ReportColumn:
+    """A column of a report's table (core.reports, docs/development/reports.md).
+
+    `kind`: "text", "int", "money" or "percent" (a fraction 0..1, shown as 42.0 %); `link(row,
+    params)` returns the drill-down address of the cell (the filtered list of the records it
+    counts) or None; `total`: the table's footer sums the column."""
+
+    key: str
+    label: str
+    kind: str = "text"
+    link: callable = None
+    total: bool = False
+
+
+@dataclass
 class Report:
-    """A report: `selector(user, **params)` returns its rows, already limited by `visible_to`."""
+    """A report: `selector(user, **params)` returns its rows, already limited by `visible_to`.
+
+    A report with `columns` gets a page (core.views.reports: filter form, chart, table with
+    drill-down links, Excel export) listed under "Reports" in the menu; `params` are the filter
+    form's values (date_from, date_to, org_unit, product_line and the fields of `form`)."""
 
     key: str
     label: str
@@ -284,14 +303,33 @@ class Report:
     model: type = None  # shown to users granted "view" on it
     description: str = ""
     order: int = 100
+    columns: tuple = ()  # ReportColumn, in order; none: no page (a data source for dashboards)
+    chart: callable = None  # chart(rows, params) -> plotly Figure or None
+    filters: tuple = ("period", "org_unit", "product_line")  # the standard filters it takes
+    form: type = None  # a core.reports.ReportFilterForm subclass with further fields
+    url_name: str = ""  # its own page (e.g. "sales:funnel"), which renders through core.views.reports
+    default_period: str = "this_year"
+    period_label: str = ""  # what the period applies to ("created", "closed"), shown beside it
+    notes: str = ""  # definitions shown below the table
+
+    @property
+    def has_page(self):
+        return bool(self.columns)
+
+    def url(self):
+        if self.url_name:
+            return reverse(self.url_name)
+        return reverse("core:report", args=[self.key])
 
 
 _reports: dict[str, Report] = {}
 
 
-def register_report(key, label, selector, model=None, description="", order=100):
+def register_report(key, label, selector, model=None, description="", order=100, **page):
+    """`page`: columns, chart, filters, form, url_name, default_period, period_label, notes (see
+    Report); without `columns` the report has no page."""
     _reports[key] = Report(key=key, label=label, selector=selector, model=model, description=description,
-                           order=order)
+                           order=order, **page)
 
 
 def reports():

@@ -75,3 +75,6 @@ class SalesConfig(AppConfig):
         from .quotes.register import register as register_quotes
 
         register_quotes()
+        from . import reports
+
+        reports.register()  # funnel, win/loss, competitors, stalled deals (h7)

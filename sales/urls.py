@@ -4,9 +4,13 @@ from core.urls import object_urlpatterns
 
 from . import collision_report, collision_views, lead_views, reports_leads, stage_views, views
 from .quotes import urls as quote_urls
+from .reports import views as report_views
 
 app_name = "sales"
 urlpatterns = [
+    # Funnel and stalled deals (h7: sales/reports/).
+    path("funnel/", report_views.funnel_page, name="funnel"),
+    path("opportunities/stalled/", report_views.StalledOpportunityListView.as_view(), name="opportunity_stalled"),
     *object_urlpatterns("opportunity", "opportunities", **views.opportunity),
     *object_urlpatterns("opportunityline", "opportunity-lines", **views.opportunityline),
     *object_urlpatterns("opportunitycompetitor", "opportunity-competitors", **views.opportunitycompetitor),

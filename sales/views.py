@@ -51,13 +51,14 @@ opportunity = object_views(
     Opportunity,
     queryset=Opportunity.objects.select_related("customer", "product_line", "pipeline", "stage", "source", "lead",
                                                 "owner", "org_unit", "close_reason", "won_by", "updated_by"),
-    list_queryset=Opportunity.objects.select_related("customer", "product_line", "stage", "owner", "org_unit"),
+    list_queryset=Opportunity.objects.select_related("customer", "product_line", "pipeline", "stage", "owner",
+                                                     "org_unit"),
     filterset=f.OpportunityFilterSet, table=tables.OpportunityTable, form=forms.OpportunityForm,
     bulk_edit_form=forms.OpportunityBulkEditForm, save_service=opportunity_save,
     detail_fields=("name", "customer", "product_line", "pipeline", "stage", "amount", "probability",
                    "expected_close_date", "source", "lead", "next_step", "decision_makers", "status",
                    "registration_status", "close_reason", "close_note", "won_by", "closed_at", "description"),
-    highlights=("owner", "customer", "stage", "amount", "expected_close_date"))
+    highlights=("owner", "customer", "stage", "amount", "expected_close_date", "progress"))
 opportunityline = object_views(
     OpportunityLine, queryset=OpportunityLine.objects.select_related("opportunity", "product"),
     filterset=f.OpportunityLineFilterSet, table=tables.OpportunityLineTable, form=forms.OpportunityLineForm,
