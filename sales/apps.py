@@ -61,3 +61,6 @@ class SalesConfig(AppConfig):
         register_menu_item(group, _("Win/loss reasons"), "sales:winlossreason_list", WinLossReason, order=74)
         access.register()
         panels.register()
+        from . import workspace  # the deal workspace: documents, strategy notes (issue 9, point 9)
+
+        workspace.register()

@@ -1,6 +1,9 @@
+from django.urls import path
+
 from core.urls import object_urlpatterns
 
 from . import views
+from .workspace import views as workspace_views
 
 app_name = "sales"
 urlpatterns = [
@@ -18,4 +21,9 @@ urlpatterns = [
     *object_urlpatterns("stage", "stages", **views.stage),
     *object_urlpatterns("winlossreason", "win-loss-reasons", **views.winlossreason),
     *object_urlpatterns("competitor", "competitors", **views.competitor),
+    # The deal workspace (issue 9, point 9): documents, served only through the download view; notes.
+    *object_urlpatterns("opportunitydocument", "opportunity-documents", **workspace_views.document),
+    path("opportunity-documents/<int:pk>/download/", workspace_views.document_download,
+         name="opportunitydocument_download"),
+    *object_urlpatterns("opportunitynote", "opportunity-notes", **workspace_views.note),
 ]

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, workspace
 
 router = DefaultRouter()
 router.register("opportunities", views.OpportunityViewSet)
@@ -17,6 +17,9 @@ router.register("pipelines", views.PipelineViewSet)
 router.register("stages", views.StageViewSet)
 router.register("win-loss-reasons", views.WinLossReasonViewSet)
 router.register("competitors", views.CompetitorViewSet)
+# The deal workspace (issue 9, point 9).
+router.register("opportunity-documents", workspace.OpportunityDocumentViewSet)
+router.register("opportunity-notes", workspace.OpportunityNoteViewSet)
 
 app_name = "sales-api"
 urlpatterns = router.urls

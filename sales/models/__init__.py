@@ -1,4 +1,5 @@
 from .catalog import PriceList, PriceListItem, Product
+from .documents import DocumentKind, NoteKind, OpportunityDocument, OpportunityNote
 from .leads import Lead, LeadAssignmentRule, LeadSource, LeadStatus
 from .opportunities import (
     Opportunity,
@@ -13,8 +14,8 @@ from .opportunities import (
 from .pipelines import Competitor, ForecastCategory, Pipeline, Stage, StageKind, WinLossReason
 
 __all__ = [
-    "Competitor", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource", "LeadStatus", "Opportunity",
-    "OpportunityCompetitor", "OpportunityLine", "OpportunityStatus", "OpportunityTeamMember",
-    "OpportunityTeamRole", "Pipeline", "PriceList", "PriceListItem", "Product", "RegistrationStatus", "Stage",
-    "StageChange", "StageKind", "WinLossReason",
+    "Competitor", "DocumentKind", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource", "LeadStatus",
+    "NoteKind", "Opportunity", "OpportunityCompetitor", "OpportunityDocument", "OpportunityLine", "OpportunityNote",
+    "OpportunityStatus", "OpportunityTeamMember", "OpportunityTeamRole", "Pipeline", "PriceList", "PriceListItem",
+    "Product", "RegistrationStatus", "Stage", "StageChange", "StageKind", "WinLossReason",
 ]
