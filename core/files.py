@@ -66,8 +66,11 @@ def max_document_bytes():
     return settings.KEDAO["DOCUMENT_MAX_BYTES"]
 
 
-def megabytes(size):
-    return f"{size / (1 << 20):.1f}".removesuffix(".0")
+def human_size(size):
+    """"850 KB", "20 MB", "1.5 MB": how a size reads in a message or a list."""
+    if size < 1 << 20:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1 << 20):.1f}".removesuffix(".0") + " MB"
 
 
 @deconstructible
@@ -165,8 +168,8 @@ def check_upload(upload, *, max_bytes=None):
         raise ValidationError(_("The file is empty."), code="empty")
     if size > max_bytes:
         raise ValidationError(
-            _("The file is %(size)s MB; at most %(max)s MB may be uploaded."),
-            params={"size": megabytes(size), "max": megabytes(max_bytes)}, code="too_large")
+            _("The file is %(size)s; at most %(max)s may be uploaded."),
+            params={"size": human_size(size), "max": human_size(max_bytes)}, code="too_large")
     extension = extension_of(upload.name)
     if extension not in DOCUMENT_TYPES:
         raise ValidationError(

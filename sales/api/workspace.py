@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from core.api.parsers import JSONParser, RequestTooLarge
 from core.api.serializers import KedaoModelSerializer
 from core.api.viewsets import KedaoModelViewSet
-from core.files import max_document_bytes, megabytes
+from core.files import max_document_bytes, human_size
 
 from ..models import OpportunityDocument, OpportunityNote
 from ..services.documents import opportunity_document_save
@@ -69,7 +69,7 @@ class OpportunityDocumentViewSet(KedaoModelViewSet):
 
     def create(self, request, *args, **kwargs):
         if body_too_large(request):
-            raise RequestTooLarge(_("At most %(max)s MB may be uploaded.") % {"max": megabytes(max_document_bytes())})
+            raise RequestTooLarge(_("At most %(max)s may be uploaded.") % {"max": human_size(max_document_bytes())})
         return super().create(request, *args, **kwargs)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")})

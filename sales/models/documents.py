@@ -8,10 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.files import check_upload, get_private_storage, private_name, safe_filename
+from core.files import check_upload, get_private_storage, human_size, private_name, safe_filename
 from core.models import KedaoModel
 
 from .opportunities import Opportunity
+
+
+class LabelledProperty(property):
+    """A computed value with a label, for detail pages and highlights (core.views.generic)."""
+
+    def __init__(self, fget, label):
+        super().__init__(fget)
+        self.short_description = label
 
 
 class DocumentKind(models.TextChoices):
@@ -78,13 +86,7 @@ class OpportunityDocument(KedaoModel):
         if not self.title:
             self.title = self.original_name.rsplit(".", 1)[0] if "." in self.original_name else self.original_name
 
-    @property
-    def size_display(self):
-        from core.files import megabytes
-
-        if self.size < 1024 * 1024:
-            return f"{max(1, round(self.size / 1024))} KB"
-        return f"{megabytes(self.size)} MB"
+    size_display = LabelledProperty(lambda self: human_size(self.size), _("size"))
 
 
 class NoteKind(models.TextChoices):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.files import allowed_extensions, max_document_bytes, megabytes
+from core.files import allowed_extensions, max_document_bytes, human_size
 from core.forms import KedaoModelForm
 from core.widgets import AutocompleteSelect
 
@@ -9,7 +9,7 @@ from ..models import OpportunityDocument, OpportunityNote
 
 
 def upload_help():
-    return _("At most %(max)s MB; %(types)s.") % {"max": megabytes(max_document_bytes()),
+    return _("At most %(max)s; %(types)s.") % {"max": human_size(max_document_bytes()),
                                                  "types": ", ".join(allowed_extensions())}
 
 
