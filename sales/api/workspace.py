@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from core.api.parsers import JSONParser, RequestTooLarge
 from core.api.serializers import KedaoModelSerializer
 from core.api.viewsets import KedaoModelViewSet
-from core.files import max_document_bytes, human_size
+from core.files import human_size, max_document_bytes
 
 from ..models import OpportunityDocument, OpportunityNote
 from ..services.documents import opportunity_document_save

@@ -186,7 +186,7 @@ def multipart(boundary, fields, filename, data):
 
 
 @pytest.mark.parametrize("filename", ["../../../../etc/passwd.pdf", "..\\..\\windows\\win.ini.pdf",
-                                      "/tmp/evil.pdf", "%2e%2e%2fsecret.pdf"])
+                                      "/tmp/evil.pdf", "%2e%2e%2fsecret.pdf"])  # noqa: S108
 def test_path_traversal_in_the_file_name_is_harmless(client, world, private_root, filename):
     seller = world.users["seller1"]
     deal = OpportunityFactory(owner=seller)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.files import allowed_extensions, max_document_bytes, human_size
+from core.files import allowed_extensions, human_size, max_document_bytes
 from core.forms import KedaoModelForm
 from core.widgets import AutocompleteSelect
 
