@@ -61,6 +61,9 @@ class SalesConfig(AppConfig):
         register_menu_item(group, _("Win/loss reasons"), "sales:winlossreason_list", WinLossReason, order=74)
         access.register()
         panels.register()
-        from . import workspace  # the deal workspace: documents, strategy notes (issue 9, point 9)
+        from core.registry import register_demo_builder
+
+        from . import demo, workspace  # the deal workspace and the demo data (issue 9, points 9 and 12)
 
         workspace.register()
+        register_demo_builder("sales", demo.build, order=40)  # after customers and their account teams
