@@ -138,9 +138,9 @@ def ensure_leads(ctx, now, lines, customers):
 
 
 def deal_places(ctx, lines, customers):
-    """(customer row, line code) of every deal to make: first one per account-team place (the
-    customer's account manager of that line sees it; the others of the team do not), then one for
-    each demo login's customers, then customers drawn at random."""
+    """(customer row, line code, showcase) of every deal to make: first one per account-team place
+    (the customer's account manager of that line sees it; the others of the team do not), then one
+    for each of the demo logins' first customers, then customers drawn at random."""
     rng = ctx.gen.seeded(ctx.options["seed"] + 41)
     rows = {row[0]: row for row in customers}
     codes = {line.pk: code for code, line in lines.items()}
@@ -149,14 +149,19 @@ def deal_places(ctx, lines, customers):
             "customer_id", "product_line_id").values_list("customer_id", "product_line_id"):
         if customer_id in rows and line_id in codes:
             places.append((rows[customer_id], codes[line_id]))
-    logins = [ctx.people[u].pk for u in ("north.seller1", "bj.sales1.head", "east.seller1", "south.seller1")
-              if u in ctx.people]
-    for owner_id in logins:
+    places = [(row, code, False) for row, code in places]
+    for owner_id in demo_logins(ctx):
         owned = [row for row in customers if row[3] == owner_id][:4]
-        places.extend((row, rng.choice(sorted(lines))) for row in owned)
+        # The first deal of a demo login is in negotiation, with its team, documents and notes.
+        places.extend((row, rng.choice(sorted(lines)), index == 0) for index, row in enumerate(owned))
     while len(places) < OPPORTUNITIES:
-        places.append((rng.choice(customers), rng.choice(sorted(lines))))
+        places.append((rng.choice(customers), rng.choice(sorted(lines)), False))
     return places
+
+
+def demo_logins(ctx):
+    return [ctx.people[u].pk for u in ("north.seller1", "bj.sales1.head", "east.seller1", "south.seller1")
+            if u in ctx.people]
 
 
 def stage_path(rng, stages):
@@ -184,12 +189,15 @@ def ensure_opportunities(ctx, now, lines, customers):
     helpers = matrix_people(lines)
     contacts = decision_contacts()
     taken = set(Opportunity.all_objects.values_list("name", flat=True))
+    logins = set(demo_logins(ctx))
     made_now, names = set(), set()
     deals = []
-    for customer, code in deal_places(ctx, lines, customers):
+    for customer, code, showcase in deal_places(ctx, lines, customers):
         customer_id, short, full, owner_id, unit_id = customer
         project = rng.choice(PROJECTS[code])
         path, outcome = stage_path(rng, stages[code])
+        if showcase:
+            path, outcome = [s for s in stages[code] if s.kind == StageKind.OPEN], "open"
         created = now - datetime.timedelta(seconds=rng.uniform(7 * 86400, 365 * 86400))
         span = (now - created) * rng.uniform(0.35, 0.98)
         times = sorted(created + span * rng.random() for _ in path[1:])
@@ -200,7 +208,7 @@ def ensure_opportunities(ctx, now, lines, customers):
         rival_prices = [rng.uniform(0.8, 1.15) for _ in rivals]
         rival_notes = [(rng.choice(STRENGTHS), rng.choice(WEAKNESSES)) for _ in rivals]
         reason = rng.choice(won_reasons if outcome == "won" else lost_reasons)
-        team = rng.sample(helpers.get(code, []), rng.randint(1, 2)) if rng.random() < 0.3 else []
+        team = rng.sample(helpers.get(code, []), 2)[: rng.randint(1, 2) if rng.random() < 0.3 or showcase else 0]
         close_in = rng.randint(15, 150)
         next_step = rng.choice(NEXT_STEPS)
         source = rng.choice(sales["sources"])
@@ -216,9 +224,10 @@ def ensure_opportunities(ctx, now, lines, customers):
                       "times": times, "items": items, "rivals": list(zip(rivals, rival_prices, rival_notes,
                                                                           strict=True)),
                       "reason": reason, "team": [p for p in team if p.pk != owner_id], "close_in": close_in,
-                      "next_step": next_step, "source": source, "decision_maker": contacts.get(customer_id)})
+                      "next_step": next_step, "source": source, "decision_maker": contacts.get(customer_id),
+                      "showcase": showcase or owner_id in logins})
     write_deals(ctx, deals)
-    write_workspace(ctx, [d for d in deals if d["path"][-1].order >= 30])
+    write_workspace(ctx, [d for d in deals if len(d["path"]) >= 3])
     ctx.created["opportunities"] = (len(deals), Opportunity.objects.count())
     return list(Opportunity.objects.order_by("pk").values_list("pk", "name", "owner_id", "stage__kind")[:5000])
 
@@ -320,16 +329,17 @@ def role_of(person, code):
 
 
 def write_workspace(ctx, deals):
-    """Documents and notes on every fourth deal past the first two stages (new deals only)."""
-    chosen = deals[::4]
+    """Documents and notes on the demo logins' deals and on every fourth other deal past the first two
+    stages (new deals only)."""
+    chosen = [d for index, d in enumerate(deals) if d["showcase"] or index % 4 == 0]
     notes, documents = [], []
     for index, d in enumerate(chosen):
         when = d["times"][0] if d["times"] else d["created"]
         stamp = {"created_at": when, "updated_at": when, "created_by_id": d["owner_id"],
                  "updated_by_id": d["owner_id"]}
-        for kind, title, body in NOTES[: 1 + index % len(NOTES)]:
+        for kind, title, body in NOTES[: len(NOTES) if d["showcase"] else 1 + index % len(NOTES)]:
             notes.append(OpportunityNote(opportunity_id=d["pk"], kind=kind, title=title, body=body, **stamp))
-        for kind, title, extension in DOCUMENTS[: 1 + index % len(DOCUMENTS)]:
+        for kind, title, extension in DOCUMENTS[: len(DOCUMENTS) if d["showcase"] else 1 + index % len(DOCUMENTS)]:
             data = document_bytes(extension, d, title)
             document = OpportunityDocument(opportunity_id=d["pk"], kind=kind, title=title, **stamp)
             document.file = ContentFile(data, name=f"{title}.{extension}")
