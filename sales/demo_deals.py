@@ -36,6 +36,7 @@ LEADS = 360
 OPPORTUNITIES = 420
 BATCH = 1000
 DAY = datetime.timedelta(days=1)
+HOURS_APART = datetime.timedelta(hours=3)
 
 PROJECTS = {
     "PL-COMM": ["融合通信改造项目", "调度指挥系统项目", "视频会议系统建设", "应急通信平台项目", "呼叫中心升级项目"],
@@ -332,16 +333,22 @@ def write_workspace(ctx, deals):
     """Documents and notes on the demo logins' deals and on every fourth other deal past the first two
     stages (new deals only)."""
     chosen = [d for index, d in enumerate(deals) if d["showcase"] or index % 4 == 0]
+    now = timezone.now()
     notes, documents = [], []
     for index, d in enumerate(chosen):
-        when = d["times"][0] if d["times"] else d["created"]
-        stamp = {"created_at": when, "updated_at": when, "created_by_id": d["owner_id"],
-                 "updated_by_id": d["owner_id"]}
-        for kind, title, body in NOTES[: len(NOTES) if d["showcase"] else 1 + index % len(NOTES)]:
-            notes.append(OpportunityNote(opportunity_id=d["pk"], kind=kind, title=title, body=body, **stamp))
-        for kind, title, extension in DOCUMENTS[: len(DOCUMENTS) if d["showcase"] else 1 + index % len(DOCUMENTS)]:
+        def stamp(step, d=d):
+            # The n-th note or document came with the n-th stage change (or a few hours after the last).
+            moments = [d["created"], *d["times"]]
+            when = min(moments[min(step + 1, len(moments) - 1)] + step * HOURS_APART, now)
+            return {"created_at": when, "updated_at": when, "created_by_id": d["owner_id"],
+                    "updated_by_id": d["owner_id"]}
+
+        for step, (kind, title, body) in enumerate(NOTES[: len(NOTES) if d["showcase"] else 1 + index % len(NOTES)]):
+            notes.append(OpportunityNote(opportunity_id=d["pk"], kind=kind, title=title, body=body, **stamp(step)))
+        count = len(DOCUMENTS) if d["showcase"] else 1 + index % len(DOCUMENTS)
+        for step, (kind, title, extension) in enumerate(DOCUMENTS[:count]):
             data = document_bytes(extension, d, title)
-            document = OpportunityDocument(opportunity_id=d["pk"], kind=kind, title=title, **stamp)
+            document = OpportunityDocument(opportunity_id=d["pk"], kind=kind, title=title, **stamp(step))
             document.file = ContentFile(data, name=f"{title}.{extension}")
             document.take_upload()  # checked like an upload; the file is written by the insert
             documents.append(document)

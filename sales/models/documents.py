@@ -7,6 +7,7 @@ product-line isolation and the deal team apply to them without a rule of their o
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.files import check_upload, get_private_storage, human_size, private_name, safe_filename
 from core.models import KedaoModel
@@ -42,7 +43,7 @@ class OpportunityDocument(KedaoModel):
     opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.PROTECT,
                                     related_name="documents")
     file = models.FileField(_("file"), upload_to=document_path, storage=get_private_storage, max_length=255)
-    title = models.CharField(_("title"), max_length=200, blank=True,
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200, blank=True,
                              help_text=_("Empty: the file's name."))
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
     description = models.TextField(_("description"), blank=True)
@@ -105,7 +106,7 @@ class OpportunityNote(KedaoModel):
     opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.PROTECT,
                                     related_name="notes")
     kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices, default=NoteKind.STRATEGY)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
 
     scope_kind = "parent"

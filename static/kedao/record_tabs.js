@@ -26,6 +26,7 @@
         history.replaceState(null, "", button.dataset.bsTarget);
       });
     });
+    window.addEventListener("hashchange", function () { show(window.location.hash); });
     document.addEventListener("click", function (event) {
       const link = event.target.closest('a[href^="#panel-"]');
       if (link) show(link.getAttribute("href"));
