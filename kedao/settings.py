@@ -351,3 +351,9 @@ KEDAO = {
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KEDAO_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+
+# Deal documents (sales.documents; docs/configuration.md): stored under PRIVATE_FILES_ROOT, which no
+# URL serves (MEDIA_ROOT and the static files are elsewhere); they are downloaded only through a
+# view that checks the reader's scope. The largest document one may upload, in bytes.
+PRIVATE_FILES_ROOT = Path(os.environ.get("KEDAO_PRIVATE_FILES_ROOT", VAR_DIR / "private"))
+KEDAO["DOCUMENT_MAX_BYTES"] = int(os.environ.get("KEDAO_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -78,3 +78,9 @@ class SalesConfig(AppConfig):
         from . import reports
 
         reports.register()  # funnel, win/loss, competitors, stalled deals (h7)
+        from core.registry import register_demo_builder
+
+        from . import demo, workspace  # the deal workspace and the demo data (issue 9, points 9 and 12)
+
+        workspace.register()
+        register_demo_builder("sales", demo.build, order=40)  # after customers and their account teams

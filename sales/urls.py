@@ -5,6 +5,7 @@ from core.urls import object_urlpatterns
 from . import collision_report, collision_views, lead_views, reports_leads, stage_views, views
 from .quotes import urls as quote_urls
 from .reports import views as report_views
+from .workspace import views as workspace_views
 
 app_name = "sales"
 urlpatterns = [
@@ -41,4 +42,9 @@ urlpatterns = [
     path("leads/bulk-assign-rules/", lead_views.lead_bulk_assign_rules, name="lead_bulk_assign_rules"),
     path("reports/lead-sources/", reports_leads.lead_source_report, name="report_lead_sources"),
     *quote_urls.urlpatterns,  # quotes (issue 9 point 10)
+    # The deal workspace (issue 9, point 9): documents, served only through the download view; notes.
+    *object_urlpatterns("opportunitydocument", "opportunity-documents", **workspace_views.document),
+    path("opportunity-documents/<int:pk>/download/", workspace_views.document_download,
+         name="opportunitydocument_download"),
+    *object_urlpatterns("opportunitynote", "opportunity-notes", **workspace_views.note),
 ]

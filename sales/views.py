@@ -21,6 +21,7 @@ from .models import (
     WinLossReason,
 )
 from .services import opportunity_save
+from .workspace.page import workspace_view
 
 product = object_views(
     Product, queryset=Product.objects.select_related("product_line"), filterset=f.ProductFilterSet,
@@ -59,6 +60,8 @@ opportunity = object_views(
                    "expected_close_date", "source", "lead", "next_step", "decision_makers", "status",
                    "registration_status", "close_reason", "close_note", "won_by", "closed_at", "description"),
     highlights=("owner", "customer", "stage", "amount", "expected_close_date", "progress"))
+# The opportunity page is the deal workspace: stage path and tabs (sales/workspace/page.py).
+opportunity["detail"] = workspace_view(opportunity["detail"])
 opportunityline = object_views(
     OpportunityLine, queryset=OpportunityLine.objects.select_related("opportunity", "product"),
     filterset=f.OpportunityLineFilterSet, table=tables.OpportunityLineTable, form=forms.OpportunityLineForm,
