@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.lookups import values_in
 from core.permissions import has_perm, scope_filter
 from core.text import clean_text
 
@@ -38,6 +39,8 @@ from .writing import start_writer
 
 BATCH = 2000
 PREVIEW_ROWS = 20
+MEMO_VALUES = 5000  # outcomes of a field's clean() remembered at most (values beyond: cleaned each time)
+MEMO_TYPES = (str, int, bool, float, datetime.date)
 MAX_REPORTED_ERRORS = 50_000
 OWNER = "owner"
 
@@ -174,6 +177,12 @@ class Checker:
                             and getattr(f, "audited", True)]
         self.labels = {}  # (field, id) → label of a related record, for the snapshots
         self.derived_keys = hasattr(self.model, "fill_derived_keys")
+        # The fields full_clean() would clean, each with a memo of outcomes when its clean() is
+        # Django's plain one (to_python, choices and blank, validators: the value alone decides).
+        self.validated = [(f, {} if type(f).clean is models.Field.clean and type(f).validate is models.Field.validate
+                           else None)
+                          for f in self.model._meta.fields
+                          if f.name not in self.fk_names and not getattr(f, "generated", False)]
 
     def label(self, name):
         for index, mapped in self.columns:
@@ -312,7 +321,7 @@ class Checker:
         if not values:
             return {}
         found = {}
-        for record in self.model.objects.filter(**{f"{self.match_key}__in": values}):
+        for record in self.model.objects.filter(values_in(self.match_key, values)):
             found.setdefault(self._normal(getattr(record, self.match_key)), []).append(record)
         pks = [record.pk for records in found.values() for record in records]
         changeable = set(self.model.objects.visible_to(self.actor, "change").filter(pk__in=pks)
@@ -377,7 +386,7 @@ class Checker:
                                 % {"name": owner})
         result.instance = instance
         try:
-            instance.full_clean(exclude=self.fk_names, validate_unique=False, validate_constraints=False)
+            self._full_clean(instance)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 for message in messages:
@@ -389,11 +398,42 @@ class Checker:
             # caches) and the writer sends them as they are (core.imports.writing).
             instance.fill_derived_keys()
 
+    def _full_clean(self, instance):
+        """`instance.full_clean(exclude=<foreign keys>, validate_unique=False, validate_constraints=False)`
+        (Model.clean_fields, then Model.clean), with each field's clean() remembered per value where
+        it depends on the value alone: a kind, a level, a province repeat on thousands of rows."""
+        errors = {}
+        for model_field, memo in self.validated:
+            raw = getattr(instance, model_field.attname)
+            if model_field.blank and raw in model_field.empty_values:
+                continue
+            key = (type(raw), raw) if memo is not None and type(raw) in MEMO_TYPES else None
+            if key is not None and key in memo:
+                outcome = memo[key]
+            else:
+                try:
+                    outcome = (True, model_field.clean(raw, instance))
+                except ValidationError as error:
+                    outcome = (False, error.error_list)
+                if key is not None and len(memo) < MEMO_VALUES:
+                    memo[key] = outcome
+            if outcome[0]:
+                setattr(instance, model_field.attname, outcome[1])
+            else:
+                errors[model_field.name] = outcome[1]
+        try:
+            instance.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def _check_uniques(self, results):
         for name, message in self.uniques.items():
             live = [r for r in results if r.action != "error" and getattr(r.instance, name, "")]
             values = {getattr(r.instance, name) for r in live}
-            taken = dict(self.model.objects.filter(**{f"{name}__in": values}).values_list(name, "pk")) if values else {}
+            taken = dict(self.model.objects.filter(values_in(name, values)).order_by().values_list(name, "pk")) \
+                if values else {}
             seen = self.state.seen.setdefault(name, {})
             for result in live:
                 value = getattr(result.instance, name)
