@@ -96,8 +96,11 @@ _PHONE_LIKE = re.compile(r"^[\d\s()+\-.]*\d[\s()+\-.]+\d[\d\s()+\-.]*$")
 _PHONE_SEPARATORS = re.compile(r"[\s()+\-.]")
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _has_han(text):
-    return any("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" for char in text)
+    return _HAN.search(text) is not None
 
 
 class SearchKeyField(models.TextField):

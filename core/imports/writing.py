@@ -22,6 +22,7 @@ this process (client-side quoting of every value) and left the second core idle 
 """
 
 import json
+import operator
 import queue
 import threading
 
@@ -203,11 +204,15 @@ class _Audit:
         self.rows = []
 
 
+# One encoder for every snapshot: json.dumps() with options builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _json(data):
     # Sent as text to a jsonb column: the server parses it, as it would Django's own json.dumps.
     if data is None or isinstance(data, str):
         return data
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _encode(data)
 
 
 def _copy(table, columns, rows):
@@ -220,14 +225,21 @@ def _copy(table, columns, rows):
 
 
 class _Rows:
-    """New records as COPY rows: the values `bulk_create` would send, column by column."""
+    """New records as COPY rows: the values `bulk_create` would send, column by column.
+
+    Columns whose field sends its value unchanged (text, integers, ids: `_sent_as_is`) are read
+    all at once; their values have their field's type, since the check cleaned each of them
+    (full_clean's `to_python`) or set it (keys, owner, unit). The rest (time stamps, fields that
+    convert, such as the credit code) go through the field, as in bulk_create."""
 
     def __init__(self, model):
         meta = model._meta
         self.model = model
-        self.fields = [f for f in meta.concrete_fields if not f.primary_key]
-        self.columns = [meta.pk.column, *(f.column for f in self.fields)]
-        self.values = [_value_of(f) for f in self.fields]
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        self.columns = [meta.pk.column, *(f.column for f in fields)]
+        self.read = operator.attrgetter(*(f.attname for f in fields))
+        self.fixes = [(index + 1, _value_of(f)) for index, f in enumerate(fields) if not _sent_as_is(f)
+                      or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
         self.search_key = issubclass(model, SearchKeyModel)
 
     def reserve_ids(self, count):
@@ -245,8 +257,10 @@ class _Rows:
         if self.search_key:
             instance.search_key = instance.build_search_key()
         instance.pk = pk
+        row = [pk, *self.read(instance)]
         now = self.now
-        row = [pk, *(value(instance, now) for value in self.values)]
+        for index, value in self.fixes:
+            row[index] = value(instance, now)
         instance._state.adding, instance._state.db = False, "default"
         audit.created(instance, _json(checker.snapshot(instance)))
         return row
@@ -256,11 +270,9 @@ class _Rows:
 
 
 def _value_of(model_field):
-    """A function giving the value bulk_create would send for `model_field` of an instance. A value
-    of a type the field sends unchanged goes as it is (most columns; a field method call each
-    would cost more than the COPY); anything else through `pre_save` and `get_db_prep_save`."""
+    """A function giving the value bulk_create would send for `model_field` of an instance: the
+    time of writing for an auto_now(_add) stamp, else `get_db_prep_save`."""
     attname = model_field.attname
-    plain = _plain_types(model_field)
     if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
         # pre_save() of a new record: the time of writing, one per batch here (an aware datetime,
         # which the PostgreSQL backend sends as it is).
@@ -272,27 +284,22 @@ def _value_of(model_field):
 
     def value(instance, now):
         current = getattr(instance, attname)
-        if type(current) in plain or (current is None and keeps_none):
-            return current
+        if current is None and keeps_none:
+            return None
         return model_field.get_db_prep_save(current, connection)
     return value
 
 
-_TEXT_FIELDS = (models.CharField, models.TextField)
-_OTHER_FIELDS = {models.IntegerField: int, models.BooleanField: bool}
+_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
 
 
-def _plain_types(model_field):
-    """The value types `model_field` sends unchanged, or () when its class converts values its own
-    way (the credit code field's `to_python` normalises, for one)."""
+def _sent_as_is(model_field):
+    """Whether `model_field` sends a value of its own type unchanged: Django's text, integer and
+    boolean fields, and ids of integer primary keys — unless its class converts values its own way
+    (the credit code field's `to_python` normalises, for one)."""
     if isinstance(model_field, models.ForeignKey):
-        # An id as it is: what an integer (or auto) primary key makes of an int.
-        return (int,) if isinstance(model_field.target_field, models.IntegerField) else ()
-    bases = [b for b in (*_TEXT_FIELDS, *_OTHER_FIELDS) if isinstance(model_field, b)]
-    if not bases:
-        return ()
-    base, cls = bases[0], type(model_field)
-    for name in ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python"):
-        if getattr(cls, name) is not getattr(base, name):
-            return ()
-    return (str,) if base in _TEXT_FIELDS else (_OTHER_FIELDS[base],)
+        return isinstance(model_field.target_field, models.IntegerField)
+    base = next((b for b in _PLAIN_FIELDS if isinstance(model_field, b)), None)
+    return base is not None and all(
+        getattr(type(model_field), name) is getattr(base, name)
+        for name in ("get_db_prep_save", "get_db_prep_value", "get_prep_value", "to_python"))
