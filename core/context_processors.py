@@ -22,6 +22,15 @@ def navigation(request):
             continue
         groups.setdefault(str(item.group), []).append({"label": item.label, "url": url,
                                                        "active": request.path.startswith(url)})
+    # Reports: every registered report with a page the user may open (core/views/reports.py).
+    from core.views.reports import visible_reports
+
+    shown = visible_reports(user)
+    if shown:
+        index = reverse("core:report_index")
+        groups[_("Reports")] = [*({"label": report.label, "url": report.url(),
+                                   "active": request.path == report.url()} for report in shown),
+                                {"label": _("All reports"), "url": index, "active": request.path == index}]
     return {"nav_groups": groups, "company_name": settings.KEDAO["COMPANY_NAME"],
             "search_placeholder": search_placeholder(user)}
 

@@ -95,11 +95,13 @@ def _finite(number):
         return False
 
 
-def spreadsheet_response(export_format, filename, headers, rows, *, fields=None, sheet_title=None):
+def spreadsheet_response(export_format, filename, headers, rows, *, fields=None, sheet_title=None,
+                         money_columns=()):
     """A CSV or XLSX download named `filename` (without extension).
 
     `headers`: the column labels; `rows`: iterables of Python values (typed by `typed_cell`);
-    `fields`: the model field of each column, or None, for choices and money.
+    `fields`: the model field of each column, or None, for choices and money; `money_columns`:
+    indexes of further columns shown as money (a report's sums, which have no model field).
     """
     headers = [safe_cell(str(header)) for header in headers]
     fields = list(fields or [None] * len(headers))
@@ -112,7 +114,7 @@ def spreadsheet_response(export_format, filename, headers, rows, *, fields=None,
         return response
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = _disposition(f"{filename}.xlsx")
-    _write_xlsx(response, sheet_title or filename, headers, cells, fields)
+    _write_xlsx(response, sheet_title or filename, headers, cells, fields, money_columns)
     return response
 
 
@@ -147,7 +149,7 @@ def _field(table, name, model):
     return field if hasattr(field, "verbose_name") else None
 
 
-def _write_xlsx(stream, title, headers, cells, fields):
+def _write_xlsx(stream, title, headers, cells, fields, money_columns=()):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
     # A write-only sheet takes widths and the frozen pane before its first row: size the columns
@@ -163,7 +165,8 @@ def _write_xlsx(stream, title, headers, cells, fields):
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    money = [field is not None and formatting.is_money(field) for field in fields]
+    money = [(field is not None and formatting.is_money(field)) or index in money_columns
+             for index, field in enumerate(fields)]
     for row in _chain(sample, (_xlsx_row(row) for row in cells)):
         sheet.append([_styled(sheet, value, is_money) for value, is_money in zip(row, money, strict=False)])
     workbook.save(stream)

@@ -161,8 +161,10 @@ class KedaoTable(tables.Table):
                         field = model._meta.get_field(str(column.accessor or name))
                     except FieldDoesNotExist:
                         field = None  # not a model field: a computed column
+                    # Reference data (lead sources, stages) is anyone's to pick, so anyone's to read.
                     if getattr(field, "many_to_one", False) and \
-                            hasattr(field.related_model._base_manager, "visible_to"):
+                            hasattr(field.related_model._base_manager, "visible_to") and \
+                            not getattr(field.related_model, "reference_data", False):
                         fields[name] = field
             self._kedao_related_fields = fields
         return self._kedao_related_fields

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .imports.urls import urlpatterns as import_urlpatterns
-from .views import auth, pages
+from .views import auth, pages, reports
 
 
 def object_urlpatterns(model_name, plural, *, list=None, detail=None, edit=None, delete=None,
@@ -34,4 +34,7 @@ urlpatterns = [
     path("shares/<str:object_type>/<int:pk>/", pages.share_manage, name="share_manage"),
     path("account/password/", auth.password_change, name="password_change"),
     *import_urlpatterns,
+    # Report pages of every registered report (core/views/reports.py, docs/development/reports.md).
+    path("reports/", reports.report_index, name="report_index"),
+    path("reports/<str:key>/", reports.report_page, name="report"),
 ]

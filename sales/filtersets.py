@@ -1,7 +1,10 @@
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import KedaoFilterSet
+from core.reports import in_days
 from core.widgets import AutocompleteSelect
 from customers.models import Customer
 from org.models import Employee, OrgUnit, ProductLine
@@ -27,6 +30,7 @@ from .models import (
     WinLossReason,
 )
 from .models.pipelines import CloseKind
+from .selectors import created_between
 
 
 def _owner_filter():
@@ -46,6 +50,14 @@ def _line_filter():
 class _UnitSubtree:
     def in_unit_subtree(self, queryset, name, value):
         return queryset.filter(org_unit__in=value.subtree().values("pk"))
+
+
+class _Created:
+    def filter_created_from(self, queryset, name, value):
+        return created_between(queryset, start=value)
+
+    def filter_created_to(self, queryset, name, value):
+        return created_between(queryset, end=value)
 
 
 class ProductFilterSet(KedaoFilterSet):
@@ -96,7 +108,7 @@ class LeadSourceFilterSet(KedaoFilterSet):
         fields = ["is_active"]
 
 
-class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
+class LeadFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
     search_fields = ("search_key", "phone", "email")
     ordering_fields = ("name", "company", "status", "updated_at", "created_at", ("owner__username", "owner"),
                        ("source__name", "source"))
@@ -107,6 +119,10 @@ class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
     owner = _owner_filter()
     org_unit = _unit_filter()
     unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("Unassigned"))
+    # Leads (h5): the lead-source report's drill-down links use these.
+    qualified = django_filters.BooleanFilter(method="filter_qualified", label=_("Qualified or converted"))
+    created_from = django_filters.DateFilter(method="filter_created_from", label=_("Created from"))
+    created_to = django_filters.DateFilter(method="filter_created_to", label=_("Created until"))
 
     class Meta:
         model = Lead
@@ -114,6 +130,10 @@ class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
 
     def filter_unassigned(self, queryset, name, value):
         return queryset.filter(owner__isnull=value)
+
+    def filter_qualified(self, queryset, name, value):
+        reached = Q(status__in=(LeadStatus.QUALIFIED, LeadStatus.CONVERTED))
+        return queryset.filter(reached) if value else queryset.exclude(reached)
 
 
 class LeadAssignmentRuleFilterSet(KedaoFilterSet):
@@ -174,7 +194,7 @@ class CompetitorFilterSet(KedaoFilterSet):
         fields = ["is_active"]
 
 
-class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
+class OpportunityFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
     search_fields = ("search_key", "customer__search_key")
     ordering_fields = ("name", "amount", "expected_close_date", "updated_at", "created_at", "stage_changed_at",
                        ("customer__name", "customer"), ("owner__username", "owner"), ("stage__order", "stage"),
@@ -195,11 +215,64 @@ class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
     close_before = django_filters.DateFilter(field_name="expected_close_date", lookup_expr="lte",
                                              label=_("Closing until"))
     amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label=_("Amount at least"))
+    # Leads (h5): drill-down from the lead-source report.
+    created_from = django_filters.DateFilter(method="filter_created_from", label=_("Created from"))
+    created_to = django_filters.DateFilter(method="filter_created_to", label=_("Created until"))
+    # Funnel and reports (h7): the filters their drill-down links use (sales/reports/). The date,
+    # "lost to" and "reached stage" filters come only from those links: hidden on the page, shown
+    # as chips above the list (core/object_list.html).
+    stalled = django_filters.BooleanFilter(method="filter_stalled", label=_("Stalled"))
+    competitor = django_filters.ModelChoiceFilter(queryset=Competitor.objects.all(), label=_("Competitor"),
+                                                  method="filter_competitor")
+    close_reason = django_filters.ModelChoiceFilter(queryset=WinLossReason.objects.all(), label=_("Win/loss reason"),
+                                                    null_label=_("No reason given"))
+    won_by = django_filters.ModelChoiceFilter(queryset=Competitor.objects.all(), label=_("Lost to"))
+    reached_stage = django_filters.ModelChoiceFilter(queryset=Stage.objects.all(), label=_("Reached stage"),
+                                                     method="filter_reached_stage")
+    created_after = django_filters.DateFilter(method="filter_created_after", label=_("Created from"))
+    created_before = django_filters.DateFilter(method="filter_created_before", label=_("Created until"))
+    closed_after = django_filters.DateFilter(method="filter_closed_after", label=_("Closed from"))
+    closed_before = django_filters.DateFilter(method="filter_closed_before", label=_("Closed until"))
+    link_only = ("won_by", "reached_stage", "created_after", "created_before", "closed_after", "closed_before")
 
     class Meta:
         model = Opportunity
         fields = ["customer", "product_line", "pipeline", "stage", "status", "registration_status", "source",
-                  "owner", "org_unit", "close_after", "close_before", "amount_min"]
+                  "owner", "org_unit", "close_after", "close_before", "amount_min", "stalled", "competitor",
+                  "close_reason", "won_by", "reached_stage", "created_after", "created_before", "closed_after",
+                  "closed_before"]
+
+    @property
+    def form(self):
+        form = super().form
+        for name in self.link_only:
+            form.fields[name].widget = forms.HiddenInput()
+        return form
+
+    def filter_stalled(self, queryset, name, value):
+        from .stalled import stalled_q
+
+        return queryset.filter(stalled_q()) if value else queryset.exclude(stalled_q())
+
+    def filter_competitor(self, queryset, name, value):
+        return queryset.filter(pk__in=OpportunityCompetitor.objects.filter(competitor=value).values("opportunity_id"))
+
+    def filter_reached_stage(self, queryset, name, value):
+        from .reports.funnel import reached_condition
+
+        return queryset.filter(reached_condition(value))
+
+    def filter_created_after(self, queryset, name, value):
+        return queryset.filter(in_days("created_at", date_from=value))
+
+    def filter_created_before(self, queryset, name, value):
+        return queryset.filter(in_days("created_at", date_to=value))
+
+    def filter_closed_after(self, queryset, name, value):
+        return queryset.filter(in_days("closed_at", date_from=value))
+
+    def filter_closed_before(self, queryset, name, value):
+        return queryset.filter(in_days("closed_at", date_to=value))
 
 
 class _OpportunityChildFilterSet(KedaoFilterSet):

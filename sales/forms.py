@@ -72,7 +72,13 @@ class LeadForm(KedaoModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = self.fields["owner"].queryset.filter(is_active=True)
         self.fields["owner"].required = False
-        self.fields["owner"].help_text = _("Empty: you.")
+        if self.instance.pk is None:
+            self.fields["owner"].help_text = _("Empty: the lead assignment rules choose; when none matches, the "
+                                               "lead waits unassigned in your unit's queue.")
+        elif self.instance.owner_id is None:
+            self.fields["owner"].help_text = _("Empty: it stays unassigned.")
+        else:
+            self.fields["owner"].help_text = _("Empty: you.")
         # Converting is its own action (it creates the customer, contact and opportunity).
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != LeadStatus.CONVERTED]
         self.fields["source"].queryset = self.fields["source"].queryset.filter(is_active=True)
@@ -142,9 +148,11 @@ class OpportunityForm(KedaoModelForm):
         self.fields["stage"].label_from_instance = lambda stage: f"{stage.pipeline} · {stage.name}"
         self.fields["product_line"].queryset = self.fields["product_line"].queryset.filter(is_active=True)
         if self.instance.pk:
-            # The stage of a saved opportunity moves on its own page and the kanban; a stage picked
-            # here goes through the same gates (sales.services.opportunity_save).
+            # The stage of a saved opportunity moves on its own page ("Move stage") and the kanban,
+            # where the reason, the competitor, the note and an approval request have their place.
             self.fields["pipeline"].disabled = True
+            self.fields["stage"].disabled = True
+            self.fields["stage"].help_text = _("Use “Move stage” on the opportunity's page or the kanban.")
         # Decision makers are contacts of this customer: a short list, not every contact one may see.
         customer_id = self.instance.customer_id if self.instance.pk else limits.parse_id(
             self.data.get("customer") if self.is_bound else self.initial.get("customer"), Customer._meta.pk)

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.tables import DateTimeColumn, KedaoTable, PhoneColumn
@@ -133,6 +134,17 @@ class OpportunityTable(KedaoTable):
     customer = tables.Column(linkify=True, order_by=("customer__name",))
     product_line = tables.Column(orderable=False)
     stage = tables.Column(order_by=("stage__order",))
+
+    def render_stage(self, value, record):
+        # A stalled deal says so beside its stage (sales.stalled; the list selects the pipeline).
+        from .stalled import stalled_badge
+
+        badge = stalled_badge(record)
+        return format_html("{} {}", value, badge) if badge else value
+
+    def value_stage(self, value):
+        return str(value)
+
     owner = tables.Column(order_by=("owner__username",))
     org_unit = tables.Column(orderable=False)
     registration_status = tables.Column(orderable=False)

@@ -97,3 +97,21 @@ def page_info(table, count, capped, per_page):
         "previous": number - 1, "next": number + 1,
         "show": number > 1 or page.has_next(),
     }
+
+
+@register.filter
+def link_filters(form):
+    """(label, text) of each hidden filter in use on a list (one only a link sets, such as a
+    report's drill-down), read from the validated values: an object's name, not its id."""
+    from core import formatting
+
+    cleaned = getattr(form, "cleaned_data", None) or {}
+    chips = []
+    for name, field in form.fields.items():
+        if name == "ordering" or not field.widget.is_hidden:
+            continue
+        value = cleaned.get(name)
+        if value in (None, "", [], ()):
+            continue
+        chips.append((field.label, formatting.format_value(value)))
+    return chips

@@ -304,6 +304,8 @@ class ObjectView(ObjectMixin, View):
         not its name (an opportunity shared with you, on a customer you may not see)."""
         if not field.many_to_one or getattr(obj, field.attname) is None:
             return False
+        if getattr(field.related_model, "reference_data", False):
+            return False  # anyone may pick (and so read) a stage or a product (core.related)
         manager = field.related_model._base_manager
         if not hasattr(manager, "visible_to"):
             return False

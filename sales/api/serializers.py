@@ -20,7 +20,7 @@ from ..models import (
     Stage,
     WinLossReason,
 )
-from ..services import opportunity_save
+from ..services import lead_save, opportunity_save
 
 BASE = KedaoModelSerializer.base_fields
 SCOPED = ScopedModelSerializer.base_fields
@@ -52,6 +52,9 @@ class LeadSourceSerializer(KedaoModelSerializer):
 
 
 class LeadSerializer(ScopedModelSerializer):
+    # A lead created without an owner is assigned by the rules (sales.services.leads).
+    save_service = staticmethod(lead_save)
+
     class Meta:
         model = Lead
         fields = (*SCOPED, "name", "company", "title", "phone", "email", "province", "city", "industry",

@@ -1,4 +1,6 @@
 from .catalog import PriceList, PriceListItem, Product
+from .collisions import Collision, CollisionStatus, MatchReason
+from .documents import DocumentKind, NoteKind, OpportunityDocument, OpportunityNote
 from .leads import Lead, LeadAssignmentRule, LeadSource, LeadStatus
 from .opportunities import (
     Opportunity,
@@ -14,9 +16,10 @@ from .pipelines import Competitor, ForecastCategory, Pipeline, Stage, StageKind,
 from .quotes import Quote, QuoteDiscountThreshold, QuoteLine, QuoteStatus
 
 __all__ = [
-    "Competitor", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource", "LeadStatus", "Opportunity",
-    "OpportunityCompetitor", "OpportunityLine", "OpportunityStatus", "OpportunityTeamMember",
-    "OpportunityTeamRole", "Pipeline", "PriceList", "PriceListItem", "Product", "RegistrationStatus", "Stage",
-    "StageChange", "StageKind", "WinLossReason",
-    "Quote", "QuoteDiscountThreshold", "QuoteLine", "QuoteStatus",
+    "Collision", "CollisionStatus", "Competitor", "DocumentKind", "ForecastCategory", "Lead",
+    "LeadAssignmentRule", "LeadSource", "LeadStatus", "MatchReason", "NoteKind", "Opportunity",
+    "OpportunityCompetitor", "OpportunityDocument", "OpportunityLine", "OpportunityNote",
+    "OpportunityStatus", "OpportunityTeamMember", "OpportunityTeamRole", "Pipeline", "PriceList",
+    "PriceListItem", "Product", "Quote", "QuoteDiscountThreshold", "QuoteLine", "QuoteStatus",
+    "RegistrationStatus", "Stage", "StageChange", "StageKind", "WinLossReason",
 ]

@@ -110,6 +110,14 @@ class Opportunity(ScopedModel, SearchKeyModel):
     def weighted_amount(self):
         return (self.amount or Decimal("0")) * self.effective_probability / 100
 
+    def progress(self):
+        """The record header's "last progress": a stalled badge, else how long ago (sales.stalled)."""
+        from ..stalled import progress_text
+
+        return progress_text(self)
+
+    progress.short_description = _("last progress")
+
 
 class OpportunityLine(KedaoModel):
     opportunity = models.ForeignKey(Opportunity, verbose_name=_("opportunity"), on_delete=models.PROTECT,

@@ -1,0 +1,144 @@
+"""Report pages, written once for every registered report (core.registry.register_report).
+
+`/reports/` lists the reports the user may see; `/reports/<key>/` (or the report's own URL, which
+calls `render_report`) shows one: the filter form, a chart, the table with drill-down links and
+the Excel / CSV export of that table. The rows come from the report's selector, which scopes them
+with `visible_to`: the page adds no data of its own.
+"""
+
+import decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from core import exports, formatting
+from core.charts import figure_html
+from core.permissions import has_perm
+from core.registry import get_report, reports
+from core.reports import ReportFilterForm
+
+
+def visible_reports(user):
+    """The reports with a page that `user` may open, in menu order."""
+    return [report for report in reports()
+            if report.has_page and (report.model is None or has_perm(user, report.model, "view"))]
+
+
+@login_required
+def report_index(request):
+    return render(request, "core/report_index.html", {"reports": visible_reports(request.user)})
+
+
+@login_required
+def report_page(request, key):
+    report = get_report(key)
+    if report is None or not report.has_page:
+        raise Http404
+    if report.url_name:
+        # One address per report: its own page when it has one.
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(report.url() + (f"?{query}" if query else ""))
+    return render_report(request, report)
+
+
+def render_report(request, report, *, template="core/report.html", extra_context=None):
+    """The page of `report` for `request` (403 without "view" on its model; 400 with the errors
+    beside the fields when a filter is invalid; `?export=xlsx|csv` downloads the table)."""
+    user = request.user
+    if report.model is not None and not has_perm(user, report.model, "view"):
+        raise PermissionDenied
+    export = request.GET.get("export")
+    if export and export not in exports.FORMATS:
+        return HttpResponseBadRequest(_("Unknown export format “%(format)s”: use xlsx or csv.")
+                                      % {"format": export[:20]})
+    if export and report.model is not None and not has_perm(user, report.model, "export"):
+        raise PermissionDenied
+    form_class = report.form or ReportFilterForm
+    data = request.GET.copy()
+    data.pop("export", None)
+    form = form_class(data or None, report=report, user=user)
+    context = {"report": report, "form": form, "can_export": report.model is None or has_perm(
+        user, report.model, "export"), **(extra_context or {})}
+    if form.is_bound and not form.is_valid():
+        return render(request, template, context, status=400)
+    params = form.params()
+    rows = list(report.selector(user, **params))
+    if export:
+        return export_report(report, rows, export, params)
+    chart = report.chart(rows, params) if report.chart and rows else None
+    title = ""
+    if chart is not None:
+        # The title goes above the chart, as HTML: inside the figure plotly's tool bar covers it
+        # on a phone.
+        title = chart.layout.title.text or ""
+        chart.update_layout(title=None, margin={"t": 24})
+    context.update({
+        "chart_title": title,
+        "params": params, "query": form.query(),
+        "columns": report.columns,
+        "rows": [[_cell(column, row, params) for column in report.columns] for row in rows],
+        "totals": _totals(report.columns, rows),
+        "chart": figure_html(chart, label=str(report.label), height=420) if chart is not None else None,
+    })
+    return render(request, template, context)
+
+
+def _cell(column, row, params):
+    value = row.get(column.key)
+    url = column.link(row, params) if column.link and value not in (None, 0, "") else None
+    return {"text": format_cell(column.kind, value), "url": url, "numeric": column.kind != "text",
+            "label": column.label}
+
+
+def format_cell(kind, value):
+    if value is None or value == "":
+        return formatting.EMPTY
+    if kind == "money":
+        return formatting.format_money(value)
+    if kind == "percent":
+        return f"{value * 100:.1f} %"
+    if kind == "int":
+        return f"{value:,}"
+    return formatting.format_value(value)
+
+
+def _totals(columns, rows):
+    if not any(column.total for column in columns) or not rows:
+        return None
+    totals = []
+    for column in columns:
+        text = ""
+        if column.total:
+            zero = decimal.Decimal(0) if column.kind == "money" else 0
+            text = format_cell(column.kind, sum((row.get(column.key) or zero for row in rows), zero))
+        totals.append({"text": text, "label": column.label, "numeric": column.kind != "text"})
+    return totals
+
+
+def export_report(report, rows, export_format, params):
+    """The table as a spreadsheet: numbers as numbers, percentages as 0–100, text neutralised by
+    core.exports (a competitor named "=HYPERLINK(…)" stays text)."""
+    columns = report.columns
+    headers = [f"{column.label} (%)" if column.kind == "percent" else column.label for column in columns]
+
+    def values(row):
+        for column in columns:
+            value = row.get(column.key)
+            if column.kind == "percent" and value is not None:
+                value = round(value * 100, 1)
+            elif column.kind == "text" and value is not None and not isinstance(value, str):
+                value = str(value)
+            yield value
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = slugify(str(report.label), allow_unicode=True) or report.key
+    period = "-".join(day.isoformat() for day in (params.get("date_from"), params.get("date_to")) if day)
+    return exports.spreadsheet_response(
+        export_format, "-".join(part for part in (name, period, stamp) if part), headers,
+        (list(values(row)) for row in rows), sheet_title=str(report.label),
+        money_columns=[index for index, column in enumerate(columns) if column.kind == "money"])
