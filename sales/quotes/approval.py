@@ -40,13 +40,22 @@ def request_approval(quote, actor, threshold):
                 "without approval.") % {"deal": opportunity, "net": quote.net_total, "currency": quote.currency,
                                          "list": quote.list_total, "max": threshold.max_discount}
     return approval_request(
-        kind=KIND, target=quote, actor=actor, title=title, summary=summary, org_unit=opportunity.org_unit,
+        kind=KIND, target=quote, actor=actor, title=title[:200], summary=summary, org_unit=opportunity.org_unit,
+        product_line=opportunity.product_line,
         payload={"total_discount": str(quote.total_discount), "threshold": str(threshold.max_discount),
                  "net_total": str(quote.net_total), "revision": quote.revision})
 
 
-def _decided(request, actor, status, note):
-    quote = Quote._base_manager.select_for_update().filter(pk=request.target_id).first()
+EVENT_DECIDED = "sales.quote_discount_decided"
+EVENT_SEND_FAILED = "sales.quote_send_failed"
+
+
+def _decided(request, actor, status, note, *, approved=None):
+    """Inside the decision's transaction: the quote leaves "pending approval" (a quote no longer
+    pending, e.g. deleted meanwhile, is left alone). The approvals app tells the requester; the
+    deal's owner is told too when someone else submitted the quote."""
+    quote = Quote._base_manager.select_for_update().select_related("opportunity__owner").filter(
+        pk=request.target_id).first()
     if quote is None or quote.status != QuoteStatus.PENDING:
         return
     prechange = serialize_object(quote)
@@ -57,19 +66,27 @@ def _decided(request, actor, status, note):
     post = serialize_object(quote)
     post["approval"] = note
     log_change(instance=quote, action=ObjectChange.Action.UPDATE, actor=actor, prechange=prechange, postchange=post)
+    owner = quote.opportunity.owner
+    if approved is not None and owner is not None and owner.pk != request.requested_by_id:
+        from notifications.services import notify
+
+        title = (_("Discount approved: %(title)s") if approved else _("Discount rejected: %(title)s")) % {
+            "title": request.title}
+        notify(recipients=[owner], event=EVENT_DECIDED, title=title, body=request.comment or "",
+               url=quote.get_absolute_url(), actor=actor, target=quote)
 
 
 def on_approved(request, actor):
-    _decided(request, actor, QuoteStatus.APPROVED, request.comment or "")
+    _decided(request, actor, QuoteStatus.APPROVED, request.comment or "", approved=True)
 
 
 def on_rejected(request, actor):
     # Back to draft: the seller changes the discount and submits again.
-    _decided(request, actor, QuoteStatus.DRAFT, request.comment or "")
+    _decided(request, actor, QuoteStatus.DRAFT, request.comment or "", approved=False)
 
 
 def on_cancelled(request, actor):
-    _decided(request, actor, QuoteStatus.DRAFT, "")
+    _decided(request, actor, QuoteStatus.DRAFT, request.comment or "")
 
 
 def describe(request):
@@ -82,3 +99,7 @@ def register():
     registry.register_approval_kind(
         KIND, gettext_lazy("Quote discount"), model=Quote, on_approved=on_approved, on_rejected=on_rejected,
         describe=describe, on_cancelled=on_cancelled)
+    registry.register_notification_event(EVENT_DECIDED, gettext_lazy("A quote discount was approved or rejected"),
+                                         model=Quote)
+    registry.register_notification_event(EVENT_SEND_FAILED, gettext_lazy("A quote could not be sent"), model=Quote,
+                                         in_app=True, email=False)

@@ -55,8 +55,8 @@ def register():
     from sales.gates import register_requirement
     from sales.models import Opportunity, Quote, QuoteDiscountThreshold, QuoteLine
 
+    from . import approval, panels, rules, services, totals
     from . import filtersets as f
-    from . import panels, rules, services, totals
 
     register_object_type(Quote, filterset=f.QuoteFilterSet, searchable=True)
     register_object_type(QuoteLine, filterset=f.QuoteLineFilterSet)
@@ -97,5 +97,6 @@ def register():
     # The "quote" gate: a stage may require that the customer was sent a quote (sent or accepted).
     register_requirement("quote", _("A quote sent to the customer"), _has_sent_quote,
                          _("Send the customer a quote first."))
+    approval.register()  # kind "sales.quote_discount" (approvals app) and the quote notification events
     register_scheduled_job("sales.quotes_expire", _("Mark quotes past their validity as expired"),
                            services.run_expiry_job, every=3600)

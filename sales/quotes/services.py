@@ -276,9 +276,15 @@ def quote_mark_sent(*, quote, actor, to):
 
 
 def quote_log_send_failure(*, quote, actor, error):
+    """The mail did not go: say so in the quote's history and tell the sender."""
+    from notifications.services import notify
+
     with transaction.atomic():
         log_change(instance=quote, action=ObjectChange.Action.UPDATE, actor=actor,
                    prechange={"send_failed": None}, postchange={"send_failed": str(error)[:300]})
+        notify(recipients=[actor], event=approval.EVENT_SEND_FAILED, include_actor=True,
+               title=_("%(quote)s was not sent") % {"quote": quote}, body=str(error)[:1000],
+               url=quote.get_absolute_url(), target=quote)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import ObjectChange
 from core.testing.world import build_world
@@ -140,7 +141,8 @@ def test_a_new_version_copies_the_lines_and_only_the_newest_draft_can_change(sel
     edit = client.post(f"/sales/quotes/{quote.pk}/edit/", {"opportunity": quote.opportunity_id, "title": "改",
                                                             "quote_date": "2026-11-28", "currency": "CNY",
                                                             "discount": "0", "version": quote.version})
-    assert edit.status_code == 400 and "newest version" in edit.content.decode()
+    # Messages are read in the active language (zh-hans by default), as the page shows them.
+    assert edit.status_code == 400 and _("Only the newest version of a quote can be changed.") in edit.content.decode()
     assert client.get(f"/sales/quotes/{quote.pk}/edit/").status_code == 302
     line = quote.lines.first()
     response = client.patch(f"/api/sales/quote-lines/{line.pk}/", {"quantity": "9"}, content_type="application/json")
@@ -178,10 +180,13 @@ def test_sending_is_refused_while_a_discount_needs_or_waits_for_approval(seller,
     client.force_login(seller)
     data = {"to": ["buyer@example.cn"], "subject": "报价"}
     response = client.post(f"/api/sales/quotes/{quote.pk}/send/", data, content_type="application/json")
-    assert response.status_code == 400 and "approval" in str(response.json())
+    needed = _("The total discount of %(discount)s%% is above the %(max)s%% allowed without approval: submit the "
+               "quote for approval first.") % {"discount": "20.00", "max": "15.00"}
+    assert response.status_code == 400 and response.json() == {"non_field_errors": [needed]}
     Quote.objects.filter(pk=quote.pk).update(status="pending_approval")
     response = client.post(f"/api/sales/quotes/{quote.pk}/send/", data, content_type="application/json")
-    assert response.status_code == 400 and "waiting for approval" in str(response.json())
+    waiting = _("The quote is waiting for approval: it can be sent once it is approved.")
+    assert response.status_code == 400 and waiting in str(response.json())
     page = client.post(f"/sales/quotes/{quote.pk}/send/", {"other": "buyer@example.cn", "subject": "报价"})
     assert page.status_code == 400
     assert mail.outbox == [] and Quote.objects.get(pk=quote.pk).status == "pending_approval"
@@ -294,7 +299,7 @@ def test_the_quote_gate_refuses_a_stage_until_a_quote_was_sent(seller):
     stage = make_pipeline().stages.get(order=40)
     stage.requirements = ["quote"]
     quote = new_quote(seller)
-    assert [str(m) for m in missing_requirements(quote.opportunity, stage)] == ["Send the customer a quote first."]
+    assert [str(m) for m in missing_requirements(quote.opportunity, stage)] == [_("Send the customer a quote first.")]
     Quote.objects.filter(pk=quote.pk).update(status="accepted")
     assert missing_requirements(quote.opportunity, stage) == []
 
