@@ -6,7 +6,9 @@
 - home slots: "needs my attention today" cards on each user's home page;
 - menu: navigation entries;
 - demo builders: each app's part of `manage.py demo_data`;
-- notification events and reports: slots the notifications and reports apps will read;
+- notification events: what the notifications app may tell people (and how, by default);
+- approval kinds: what needs someone else's yes (the approvals app routes and records it);
+- reports: slots the reports app will read;
 - the permission provider: org hands core its scope decision (core imports no app).
 Apps register in their AppConfig.ready().
 """
@@ -243,19 +245,25 @@ def demo_builders():
 
 @dataclass
 class NotificationEvent:
-    """Something that happened which a user may be told about (in-app, e-mail, webhook)."""
+    """Something that happened which a user may be told about (in-app, e-mail, webhook).
+
+    `in_app` / `email`: how a user who has not chosen otherwise is told (notifications app: each
+    user's preferences per event override them)."""
 
     key: str
     label: str
     model: type = None
     description: str = ""
+    in_app: bool = True
+    email: bool = False
 
 
 _notification_events: dict[str, NotificationEvent] = {}
 
 
-def register_notification_event(key, label, model=None, description=""):
-    _notification_events[key] = NotificationEvent(key=key, label=label, model=model, description=description)
+def register_notification_event(key, label, model=None, description="", *, in_app=True, email=False):
+    _notification_events[key] = NotificationEvent(key=key, label=label, model=model, description=description,
+                                                  in_app=in_app, email=email)
 
 
 def notification_events():
@@ -438,7 +446,9 @@ class Importer:
     - `resolve(rows, *, actor)`: fills what needs a lookup, per batch (a contact's customer by name
       or credit code within the actor's scope): each row is a dict of field → text, plus
       "_errors" (dict field → message) to add errors and "_values" (dict) to set model values;
-    - `duplicates(rows)`: {row index: [text, …]} possible duplicates to show (not blocking).
+    - `duplicates(rows)`: {row index: [text, …]} possible duplicates to show (not blocking);
+    - `created_without_owner(records, *, actor)`: reassigns the created records whose row named no
+      owner (sales leads go by the assignment rules).
     """
 
     model: type
@@ -448,6 +458,9 @@ class Importer:
     resolve: object = None
     duplicates: object = None
     list_url: str = ""
+    # `created_without_owner(records, *, actor)`: inside the import's transaction, after the writes,
+    # the created records whose row named no owner (they belong to the importer until then).
+    created_without_owner: object = None
 
     @property
     def key(self):
@@ -614,3 +627,53 @@ def register_audit_hook(model, hook):
 
 def audit_hooks(model):
     return list(_audit_hooks.get(model, ()))
+
+
+# --- Approvals (issue 9 point 7: one mechanism; the approvals app) --------------------------------
+
+
+@dataclass
+class ApprovalKind:
+    """Something that needs a yes or no from someone else before it takes effect (a colliding
+    opportunity, a big deal's stage move, a quote's discount, later expenses and contracts).
+
+    - `model`: the class of the records a request of this kind is about (its target);
+    - `on_approved(request, actor)` / `on_rejected(request, actor)`: run INSIDE the decision's
+      transaction (raising rolls the decision back: nothing is decided, nothing is written);
+    - `resolve_approver(request) -> Employee | None`: who decides, instead of the default routing
+      (the managers of the request's org unit, walking up); None falls back to the default;
+    - `timeout_hours`: after this long undecided, a request moves up to the next manager
+      (0 or None: never); an approval policy (approvals.ApprovalPolicy) may set another;
+    - `describe(request) -> str`: text shown to the approver beside the title (optional);
+    - `on_cancelled(request, actor)`: optional, inside the cancel's transaction.
+    """
+
+    key: str
+    label: str
+    model: type
+    on_approved: callable
+    on_rejected: callable
+    resolve_approver: callable = None
+    timeout_hours: int = 24
+    describe: callable = None
+    on_cancelled: callable = None
+
+
+_approval_kinds: dict[str, ApprovalKind] = {}
+
+
+def register_approval_kind(key, label, *, model, on_approved, on_rejected, resolve_approver=None, timeout_hours=24,
+                           describe=None, on_cancelled=None):
+    """Declare a kind of approval (approvals/services.py raises requests of it); call from ready()."""
+    _approval_kinds[key] = ApprovalKind(key=key, label=label, model=model, on_approved=on_approved,
+                                        on_rejected=on_rejected, resolve_approver=resolve_approver,
+                                        timeout_hours=timeout_hours, describe=describe, on_cancelled=on_cancelled)
+    return _approval_kinds[key]
+
+
+def approval_kinds():
+    return sorted(_approval_kinds.values(), key=lambda kind: kind.key)
+
+
+def get_approval_kind(key):
+    return _approval_kinds.get(key)

@@ -95,6 +95,11 @@ def _assign_scope_columns(instance, actor):
             # record whose owner field is left empty goes to the editor, as a new one does; moving
             # it to the pool is a service of its own, customers.services.customer_release.)
             return
+        if (getattr(instance, "scope_queue", False) and getattr(instance, "_original_owner_id", None) is None
+                and instance.org_unit_id and not instance._state.adding):
+            # A record waiting unassigned in its unit's queue (a sales lead no rule matched) stays
+            # there when edited; it is given to someone by choosing an owner.
+            return
         instance.owner = actor
     owner_changed = instance.owner_id != getattr(instance, "_original_owner_id", instance.owner_id)
     if instance._state.adding or owner_changed or not instance.org_unit_id:

@@ -161,7 +161,7 @@ class KedaoTable(tables.Table):
                         field = model._meta.get_field(str(column.accessor or name))
                     except FieldDoesNotExist:
                         field = None  # not a model field: a computed column
-                    # Reference data (stages, pipelines, products…) is anyone's to read (core.related).
+                    # Reference data (lead sources, stages) is anyone's to pick, so anyone's to read.
                     if getattr(field, "many_to_one", False) and \
                             hasattr(field.related_model._base_manager, "visible_to") and \
                             not getattr(field.related_model, "reference_data", False):

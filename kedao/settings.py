@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "js_lib_bootstrap_icons",
     "core",
     "org",
+    "notifications",
+    "approvals",
     "customers",
     "sales",
     "demo",
@@ -108,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
+                "approvals.context_processors.approvals_waiting",
             ],
         },
     },
@@ -338,7 +342,18 @@ KEDAO = {
     "IMPORT_MAX_ROWS": int(os.environ.get("KEDAO_IMPORT_MAX_ROWS", "200000")),
     "IMPORT_MAX_COLUMNS": int(os.environ.get("KEDAO_IMPORT_MAX_COLUMNS", "100")),
     "EXPORT_BACKGROUND_ROWS": int(os.environ.get("KEDAO_EXPORT_BACKGROUND_ROWS", "10000")),
+    # Where people reach Kedao (https://crm.example.cn): the links in notification e-mails.
+    "SITE_URL": os.environ.get("KEDAO_SITE_URL", "").rstrip("/"),
+    # A CJK TrueType font file to embed in PDFs (quotes); empty: a font found on the machine, else
+    # the standard CID font STSong-Light (sales/quotes/pdf.py).
+    "PDF_FONT": os.environ.get("KEDAO_PDF_FONT", ""),
 }
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KEDAO_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+
+# Deal documents (sales.documents; docs/configuration.md): stored under PRIVATE_FILES_ROOT, which no
+# URL serves (MEDIA_ROOT and the static files are elsewhere); they are downloaded only through a
+# view that checks the reader's scope. The largest document one may upload, in bytes.
+PRIVATE_FILES_ROOT = Path(os.environ.get("KEDAO_PRIVATE_FILES_ROOT", VAR_DIR / "private"))
+KEDAO["DOCUMENT_MAX_BYTES"] = int(os.environ.get("KEDAO_DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -26,6 +26,8 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("", include("customers.urls")),
     path("sales/", include("sales.urls")),
+    path("", include("notifications.urls")),
+    path("", include("approvals.urls")),
     path("api/auth/token/", auth.ObtainTokenView.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # Swagger UI: the split view serves its start-up script from this URL (no inline script); the
@@ -37,6 +39,8 @@ urlpatterns = [
     path("api/org/", include("org.api.urls")),
     path("api/customers/", include("customers.api.urls")),
     path("api/sales/", include("sales.api.urls")),
+    path("api/notifications/", include("notifications.api.urls")),
+    path("api/approvals/", include("approvals.api.urls")),
     path("api/", include("core.imports.api_urls")),
     path("admin/", admin.site.urls),
 ]

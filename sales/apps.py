@@ -9,7 +9,13 @@ class SalesConfig(AppConfig):
     def ready(self):
         from core.registry import register_history_child, register_menu_item, register_object_type
 
-        from . import access, gates, panels  # noqa: F401  (gates registers the built-in requirements)
+        from . import (  # noqa: F401  (gates registers the built-in requirements)
+            access,
+            gates,
+            leads,  # noqa: F401  (gates registers the built-in requirements)
+            panels,
+            stage_views,
+        )
         from . import filtersets as f
         from .models import (
             Competitor,
@@ -61,6 +67,20 @@ class SalesConfig(AppConfig):
         register_menu_item(group, _("Win/loss reasons"), "sales:winlossreason_list", WinLossReason, order=74)
         access.register()
         panels.register()
+        stage_views.register()  # issue 9 points 3, 4, 8: move stage, reopen, kanban, big-deal approvals
+        from . import collisions  # registration and collisions (撞单)
+
+        collisions.register()
+        leads.register()  # leads: assignment, conversion, history, report, import (h5)
+        from .quotes.register import register as register_quotes
+
+        register_quotes()
         from . import reports
 
         reports.register()  # funnel, win/loss, competitors, stalled deals (h7)
+        from core.registry import register_demo_builder
+
+        from . import demo, workspace  # the deal workspace and the demo data (issue 9, points 9 and 12)
+
+        workspace.register()
+        register_demo_builder("sales", demo.build, order=40)  # after customers and their account teams

@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import KedaoFilterSet
@@ -29,6 +30,7 @@ from .models import (
     WinLossReason,
 )
 from .models.pipelines import CloseKind
+from .selectors import created_between
 
 
 def _owner_filter():
@@ -48,6 +50,14 @@ def _line_filter():
 class _UnitSubtree:
     def in_unit_subtree(self, queryset, name, value):
         return queryset.filter(org_unit__in=value.subtree().values("pk"))
+
+
+class _Created:
+    def filter_created_from(self, queryset, name, value):
+        return created_between(queryset, start=value)
+
+    def filter_created_to(self, queryset, name, value):
+        return created_between(queryset, end=value)
 
 
 class ProductFilterSet(KedaoFilterSet):
@@ -98,17 +108,21 @@ class LeadSourceFilterSet(KedaoFilterSet):
         fields = ["is_active"]
 
 
-class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
+class LeadFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
     search_fields = ("search_key", "phone", "email")
     ordering_fields = ("name", "company", "status", "updated_at", "created_at", ("owner__username", "owner"),
                        ("source__name", "source"))
 
-    status = django_filters.MultipleChoiceFilter(choices=LeadStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=LeadStatus.choices, label=_("Status"))
     source = django_filters.ModelChoiceFilter(queryset=LeadSource.objects.all(), label=_("Source"))
     product_line = _line_filter()
     owner = _owner_filter()
     org_unit = _unit_filter()
     unassigned = django_filters.BooleanFilter(method="filter_unassigned", label=_("Unassigned"))
+    # Leads (h5): the lead-source report's drill-down links use these.
+    qualified = django_filters.BooleanFilter(method="filter_qualified", label=_("Qualified or converted"))
+    created_from = django_filters.DateFilter(method="filter_created_from", label=_("Created from"))
+    created_to = django_filters.DateFilter(method="filter_created_to", label=_("Created until"))
 
     class Meta:
         model = Lead
@@ -116,6 +130,10 @@ class LeadFilterSet(_UnitSubtree, KedaoFilterSet):
 
     def filter_unassigned(self, queryset, name, value):
         return queryset.filter(owner__isnull=value)
+
+    def filter_qualified(self, queryset, name, value):
+        reached = Q(status__in=(LeadStatus.QUALIFIED, LeadStatus.CONVERTED))
+        return queryset.filter(reached) if value else queryset.exclude(reached)
 
 
 class LeadAssignmentRuleFilterSet(KedaoFilterSet):
@@ -176,7 +194,7 @@ class CompetitorFilterSet(KedaoFilterSet):
         fields = ["is_active"]
 
 
-class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
+class OpportunityFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
     search_fields = ("search_key", "customer__search_key")
     ordering_fields = ("name", "amount", "expected_close_date", "updated_at", "created_at", "stage_changed_at",
                        ("customer__name", "customer"), ("owner__username", "owner"), ("stage__order", "stage"),
@@ -187,7 +205,7 @@ class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
     product_line = _line_filter()
     pipeline = django_filters.ModelChoiceFilter(queryset=Pipeline.objects.all(), label=_("Pipeline"))
     stage = django_filters.ModelChoiceFilter(queryset=Stage.objects.all(), label=_("Stage"))
-    status = django_filters.MultipleChoiceFilter(choices=OpportunityStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=OpportunityStatus.choices, label=_("Status"))
     registration_status = django_filters.ChoiceFilter(choices=RegistrationStatus.choices, label=_("Registration"))
     source = django_filters.ModelChoiceFilter(queryset=LeadSource.objects.all(), label=_("Source"))
     owner = _owner_filter()
@@ -197,6 +215,9 @@ class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
     close_before = django_filters.DateFilter(field_name="expected_close_date", lookup_expr="lte",
                                              label=_("Closing until"))
     amount_min = django_filters.NumberFilter(field_name="amount", lookup_expr="gte", label=_("Amount at least"))
+    # Leads (h5): drill-down from the lead-source report.
+    created_from = django_filters.DateFilter(method="filter_created_from", label=_("Created from"))
+    created_to = django_filters.DateFilter(method="filter_created_to", label=_("Created until"))
     # Funnel and reports (h7): the filters their drill-down links use (sales/reports/). The date,
     # "lost to" and "reached stage" filters come only from those links: hidden on the page, shown
     # as chips above the list (core/object_list.html).
@@ -233,10 +254,10 @@ class OpportunityFilterSet(_UnitSubtree, KedaoFilterSet):
 
         return queryset.filter(stalled_q()) if value else queryset.exclude(stalled_q())
 
-    def filter_competitor(self, queryset, name, value):
+    def filter_competitor(self, queryset, name, value: int):  # an id in the API schema
         return queryset.filter(pk__in=OpportunityCompetitor.objects.filter(competitor=value).values("opportunity_id"))
 
-    def filter_reached_stage(self, queryset, name, value):
+    def filter_reached_stage(self, queryset, name, value: int):  # an id in the API schema
         from .reports.funnel import reached_condition
 
         return queryset.filter(reached_condition(value))

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import limits
 from core.forms import BulkEditForm, KedaoModelForm
 from core.widgets import AutocompleteSelect
+from customers.models import Customer
 
 from .gates import requirement_choices
 from .models import (
@@ -70,7 +72,13 @@ class LeadForm(KedaoModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = self.fields["owner"].queryset.filter(is_active=True)
         self.fields["owner"].required = False
-        self.fields["owner"].help_text = _("Empty: you.")
+        if self.instance.pk is None:
+            self.fields["owner"].help_text = _("Empty: the lead assignment rules choose; when none matches, the "
+                                               "lead waits unassigned in your unit's queue.")
+        elif self.instance.owner_id is None:
+            self.fields["owner"].help_text = _("Empty: it stays unassigned.")
+        else:
+            self.fields["owner"].help_text = _("Empty: you.")
         # Converting is its own action (it creates the customer, contact and opportunity).
         self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != LeadStatus.CONVERTED]
         self.fields["source"].queryset = self.fields["source"].queryset.filter(is_active=True)
@@ -123,7 +131,8 @@ class OpportunityForm(KedaoModelForm):
         fields = ("name", "customer", "product_line", "pipeline", "stage", "amount", "probability",
                   "expected_close_date", "source", "next_step", "decision_makers", "owner", "description")
         widgets = {"customer": AutocompleteSelect("customers.customer"), "owner": AutocompleteSelect("org.employee"),
-                   "expected_close_date": _date(), "description": forms.Textarea(attrs={"rows": 3})}
+                   "expected_close_date": _date(), "description": forms.Textarea(attrs={"rows": 3}),
+                   "decision_makers": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,9 +148,19 @@ class OpportunityForm(KedaoModelForm):
         self.fields["stage"].label_from_instance = lambda stage: f"{stage.pipeline} · {stage.name}"
         self.fields["product_line"].queryset = self.fields["product_line"].queryset.filter(is_active=True)
         if self.instance.pk:
-            # The stage of a saved opportunity moves on its own page and the kanban; a stage picked
-            # here goes through the same gates (sales.services.opportunity_save).
+            # The stage of a saved opportunity moves on its own page ("Move stage") and the kanban,
+            # where the reason, the competitor, the note and an approval request have their place.
             self.fields["pipeline"].disabled = True
+            self.fields["stage"].disabled = True
+            self.fields["stage"].help_text = _("Use “Move stage” on the opportunity's page or the kanban.")
+        # Decision makers are contacts of this customer: a short list, not every contact one may see.
+        customer_id = self.instance.customer_id if self.instance.pk else limits.parse_id(
+            self.data.get("customer") if self.is_bound else self.initial.get("customer"), Customer._meta.pk)
+        makers = self.fields["decision_makers"]
+        makers.queryset = makers.queryset.filter(customer_id=customer_id).order_by("name") \
+            if customer_id else makers.queryset.none()
+        if not customer_id:
+            makers.help_text = _("Choose the customer first; after saving, pick its decision makers here.")
 
     def clean(self):
         from .selectors import default_pipeline, first_stage
@@ -159,6 +178,9 @@ class OpportunityForm(KedaoModelForm):
                 self.add_error("stage", _("The pipeline has no open stage."))
         if cleaned.get("stage") and not self.instance.pk and cleaned["stage"].kind != StageKind.OPEN:
             self.add_error("stage", _("A new opportunity starts in an open stage."))
+        customer = cleaned.get("customer")
+        if customer and any(contact.customer_id != customer.pk for contact in cleaned.get("decision_makers") or ()):
+            self.add_error("decision_makers", _("Decision makers must be contacts of the customer."))
         return cleaned
 
 

@@ -46,7 +46,7 @@ def register():
     register_panel(Opportunity, _("Line items"), _children(OpportunityLine, "sales/panels/lines.html", ("product",)),
                    order=10, key="lines")
     register_panel(Opportunity, _("Stage history"), stage_history, order=15, key="stage-history")
-    register_panel(Opportunity, _("Team"), _children(OpportunityTeamMember, "sales/panels/team.html", ("employee",)),
+    register_panel(Opportunity, _("Deal team"), _children(OpportunityTeamMember, "sales/panels/team.html", ("employee",)),
                    order=20, key="deal-team")
     register_panel(Opportunity, _("Competitors"),
                    _children(OpportunityCompetitor, "sales/panels/competitors.html", ("competitor",)),

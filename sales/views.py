@@ -4,9 +4,9 @@ from core.views.generic import object_views
 
 from . import filtersets as f
 from . import forms, tables
+from .lead_views import lead  # noqa: F401  (leads: sales/lead_views.py)
 from .models import (
     Competitor,
-    Lead,
     LeadAssignmentRule,
     LeadSource,
     Opportunity,
@@ -21,6 +21,7 @@ from .models import (
     WinLossReason,
 )
 from .services import opportunity_save
+from .workspace.page import workspace_view
 
 product = object_views(
     Product, queryset=Product.objects.select_related("product_line"), filterset=f.ProductFilterSet,
@@ -34,14 +35,6 @@ pricelistitem = object_views(
     highlights=("price_list", "product", "price"))
 leadsource = object_views(LeadSource, filterset=f.LeadSourceFilterSet, table=tables.LeadSourceTable,
                           form=forms.LeadSourceForm, highlights=("code", "is_active"))
-lead = object_views(
-    Lead, queryset=Lead.objects.select_related("owner", "org_unit", "source", "product_line", "industry",
-                                               "converted_customer", "converted_contact"),
-    filterset=f.LeadFilterSet, table=tables.LeadTable, form=forms.LeadForm, bulk_edit_form=forms.LeadBulkEditForm,
-    detail_fields=("name", "company", "title", "phone", "email", "province", "city", "industry", "product_line",
-                   "source", "status", "disqualify_reason", "description", "converted_customer", "converted_contact",
-                   "converted_at"),
-    highlights=("owner", "status", "source", "company"))
 leadassignmentrule = object_views(
     LeadAssignmentRule, filterset=f.LeadAssignmentRuleFilterSet, table=tables.LeadAssignmentRuleTable,
     form=forms.LeadAssignmentRuleForm, highlights=("order", "is_active"))
@@ -67,6 +60,8 @@ opportunity = object_views(
                    "expected_close_date", "source", "lead", "next_step", "decision_makers", "status",
                    "registration_status", "close_reason", "close_note", "won_by", "closed_at", "description"),
     highlights=("owner", "customer", "stage", "amount", "expected_close_date", "progress"))
+# The opportunity page is the deal workspace: stage path and tabs (sales/workspace/page.py).
+opportunity["detail"] = workspace_view(opportunity["detail"])
 opportunityline = object_views(
     OpportunityLine, queryset=OpportunityLine.objects.select_related("opportunity", "product"),
     filterset=f.OpportunityLineFilterSet, table=tables.OpportunityLineTable, form=forms.OpportunityLineForm,

@@ -558,3 +558,7 @@ def _write(importer, checker, creates, updates, actor, job):
                         object_repr=str(result.instance)[:200], time=now,
                         prechange_data=result.before, postchange_data=checker.snapshot(result.instance)))
         ObjectChange.objects.bulk_create(changes, batch_size=WRITE_BATCH)
+        unowned = [result.instance for result in creates if getattr(result, "owner", None) is None]
+        if importer.created_without_owner and unowned and checker.scoped:
+            # The importer's own assignment of the rows that named no owner (sales leads: by the rules).
+            importer.created_without_owner(unowned, actor=actor)

@@ -129,7 +129,7 @@ def full_mode():
 
 def key(value):
     """A stable, readable name for a value in failure messages."""
-    text = json.dumps(value, ensure_ascii=True) if not isinstance(value, str) else repr(value)
+    text = json.dumps(value, ensure_ascii=True, default=repr) if not isinstance(value, str) else repr(value)
     return text if len(text) <= 60 else f"{text[:40]}…({len(text)} chars)"
 
 

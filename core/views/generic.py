@@ -305,7 +305,7 @@ class ObjectView(ObjectMixin, View):
         if not field.many_to_one or getattr(obj, field.attname) is None:
             return False
         if getattr(field.related_model, "reference_data", False):
-            return False  # stages, pipelines, products…: anyone's to read (core.related)
+            return False  # anyone may pick (and so read) a stage or a product (core.related)
         manager = field.related_model._base_manager
         if not hasattr(manager, "visible_to"):
             return False

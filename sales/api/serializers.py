@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from core.api.serializers import KedaoModelSerializer, ScopedModelSerializer
@@ -19,7 +20,7 @@ from ..models import (
     Stage,
     WinLossReason,
 )
-from ..services import opportunity_save
+from ..services import lead_save, opportunity_save
 
 BASE = KedaoModelSerializer.base_fields
 SCOPED = ScopedModelSerializer.base_fields
@@ -51,6 +52,9 @@ class LeadSourceSerializer(KedaoModelSerializer):
 
 
 class LeadSerializer(ScopedModelSerializer):
+    # A lead created without an owner is assigned by the rules (sales.services.leads).
+    save_service = staticmethod(lead_save)
+
     class Meta:
         model = Lead
         fields = (*SCOPED, "name", "company", "title", "phone", "email", "province", "city", "industry",
@@ -143,6 +147,9 @@ class OpportunitySerializer(ScopedModelSerializer):
                 raise serializers.ValidationError({"stage": ["A new opportunity starts in an open stage."]})
         elif "pipeline" in attrs and attrs["pipeline"] != self.instance.pipeline:
             raise serializers.ValidationError({"pipeline": ["The pipeline of an opportunity does not change."]})
+        customer = attrs.get("customer") or getattr(self.instance, "customer", None)
+        if customer and any(contact.customer_id != customer.pk for contact in attrs.get("decision_makers") or ()):
+            raise serializers.ValidationError({"decision_makers": [_("Decision makers must be contacts of the customer.")]})
         return super().validate(attrs)
 
 

@@ -18,6 +18,8 @@ from ..models import (
     WinLossReason,
 )
 from . import serializers as s
+from .leads import LeadActionsMixin
+from .stages import StageMoveMixin
 
 
 class ProductViewSet(KedaoModelViewSet):
@@ -44,7 +46,7 @@ class LeadSourceViewSet(KedaoModelViewSet):
     filterset_class = f.LeadSourceFilterSet
 
 
-class LeadViewSet(KedaoModelViewSet):
+class LeadViewSet(LeadActionsMixin, KedaoModelViewSet):
     queryset = Lead.objects.select_related("owner", "org_unit")
     serializer_class = s.LeadSerializer
     filterset_class = f.LeadFilterSet
@@ -80,7 +82,7 @@ class CompetitorViewSet(KedaoModelViewSet):
     filterset_class = f.CompetitorFilterSet
 
 
-class OpportunityViewSet(KedaoModelViewSet):
+class OpportunityViewSet(StageMoveMixin, KedaoModelViewSet):
     queryset = Opportunity.objects.select_related("customer", "stage", "owner", "org_unit").prefetch_related(
         "decision_makers")
     serializer_class = s.OpportunitySerializer

@@ -1,4 +1,6 @@
 from .catalog import PriceList, PriceListItem, Product
+from .collisions import Collision, CollisionStatus, MatchReason
+from .documents import DocumentKind, NoteKind, OpportunityDocument, OpportunityNote
 from .leads import Lead, LeadAssignmentRule, LeadSource, LeadStatus
 from .opportunities import (
     Opportunity,
@@ -11,10 +13,13 @@ from .opportunities import (
     StageChange,
 )
 from .pipelines import Competitor, ForecastCategory, Pipeline, Stage, StageKind, WinLossReason
+from .quotes import Quote, QuoteDiscountThreshold, QuoteLine, QuoteStatus
 
 __all__ = [
-    "Competitor", "ForecastCategory", "Lead", "LeadAssignmentRule", "LeadSource", "LeadStatus", "Opportunity",
-    "OpportunityCompetitor", "OpportunityLine", "OpportunityStatus", "OpportunityTeamMember",
-    "OpportunityTeamRole", "Pipeline", "PriceList", "PriceListItem", "Product", "RegistrationStatus", "Stage",
-    "StageChange", "StageKind", "WinLossReason",
+    "Collision", "CollisionStatus", "Competitor", "DocumentKind", "ForecastCategory", "Lead",
+    "LeadAssignmentRule", "LeadSource", "LeadStatus", "MatchReason", "NoteKind", "Opportunity",
+    "OpportunityCompetitor", "OpportunityDocument", "OpportunityLine", "OpportunityNote",
+    "OpportunityStatus", "OpportunityTeamMember", "OpportunityTeamRole", "Pipeline", "PriceList",
+    "PriceListItem", "Product", "Quote", "QuoteDiscountThreshold", "QuoteLine", "QuoteStatus",
+    "RegistrationStatus", "Stage", "StageChange", "StageKind", "WinLossReason",
 ]

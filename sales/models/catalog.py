@@ -17,6 +17,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 class Product(KedaoModel, SearchKeyModel):
     search_text_fields = ("name",)
     picker_detail_fields = ("code", "product_line")
+    money_fields = ("list_price",)
 
     product_line = models.ForeignKey("org.ProductLine", verbose_name=_("product line"), on_delete=models.PROTECT,
                                      related_name="products")
@@ -81,6 +82,8 @@ class PriceListItem(KedaoModel):
                                 related_name="price_list_items")
     price = models.DecimalField(_("price"), **MONEY, validators=[MinValueValidator(Decimal("0"))])
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    money_fields = ("price",)
 
     class Meta:
         verbose_name = _("price list item")

@@ -47,7 +47,14 @@ class Lead(ScopedModel, SearchKeyModel):
     search_person_name = False
     picker_detail_fields = ("company",)
     scope_pool = False
+    # A lead without owner waits in the queue of its org unit (no assignment rule matched): whoever
+    # holds the unit or subtree scope over that unit sees it (org.permissions, as any row of the
+    # unit); editing it does not hand it to the editor (core.services keeps it unassigned).
+    scope_queue = True
 
+    # Nullable here only: an unassigned lead (see scope_queue) has no owner yet.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="+", null=True, blank=True)
     name = models.CharField(_("contact name"), max_length=100)
     company = models.CharField(_("company"), max_length=200, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
@@ -87,9 +94,18 @@ class Lead(ScopedModel, SearchKeyModel):
         return f"{self.name} · {self.company}" if self.company else self.name
 
     def clean(self):
+        from customers import regions
+
         self.name = " ".join((self.name or "").split())
-        if self.status == LeadStatus.DISQUALIFIED and not (self.disqualify_reason or "").strip():
+        # Names as GB/T 2260 writes them (江苏 → 江苏省), so that assignment rules by province match
+        # and the customer made by the conversion takes them as they are.
+        self.province, self.city, _district, _code = regions.resolve(self.province, self.city, "")
+        self.disqualify_reason = (self.disqualify_reason or "").strip()
+        if self.status == LeadStatus.DISQUALIFIED and not self.disqualify_reason:
             raise ValidationError({"disqualify_reason": _("Say why the lead is disqualified.")})
+        if self.status != LeadStatus.DISQUALIFIED:
+            # A requalified lead keeps its old reason in the history only.
+            self.disqualify_reason = ""
 
 
 class LeadAssignmentRule(KedaoModel):
@@ -118,3 +134,9 @@ class LeadAssignmentRule(KedaoModel):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from customers import regions
+
+        self.name = " ".join((self.name or "").split())
+        self.province = regions.resolve(self.province, "", "")[0]

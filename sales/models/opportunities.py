@@ -35,6 +35,7 @@ class RegistrationStatus(models.TextChoices):
 class Opportunity(ScopedModel, SearchKeyModel):
     search_text_fields = ("name",)
     picker_detail_fields = ("customer", "stage")
+    money_fields = ("amount",)
 
     name = models.CharField(_("name"), max_length=200)
     customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
@@ -132,6 +133,7 @@ class OpportunityLine(KedaoModel):
 
     scope_kind = "parent"
     scope_parent = "opportunity"
+    money_fields = ("unit_price",)
 
     class Meta:
         verbose_name = _("opportunity line")
@@ -159,6 +161,7 @@ class OpportunityCompetitor(KedaoModel):
 
     scope_kind = "parent"
     scope_parent = "opportunity"
+    money_fields = ("price",)
 
     class Meta:
         verbose_name = _("competitor on a deal")

@@ -72,6 +72,7 @@ class Stage(KedaoModel):
     description = models.TextField(_("description"), blank=True, help_text=_("What happens in this stage."))
 
     reference_data = True  # anyone may pick one (core.related)
+    money_fields = ("approval_threshold",)
 
     class Meta:
         verbose_name = _("stage")

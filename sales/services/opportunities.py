@@ -42,6 +42,8 @@ def opportunity_save(*, instance, actor, expected_version=None, save_m2m=None, f
         saved = object_save(instance=instance, actor=actor, expected_version=expected_version,
                             save_m2m=save_m2m, fields=fields)
         if moving:
-            opportunity_move_stage(opportunity=saved, stage=new_stage, actor=actor)
+            result = opportunity_move_stage(opportunity=saved, stage=new_stage, actor=actor)
             saved.refresh_from_db()
+            # A big deal's move waits for approval: the caller (the API's 202) says so.
+            saved.stage_approval = None if isinstance(result, Opportunity) else result
         return saved

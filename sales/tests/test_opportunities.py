@@ -43,11 +43,20 @@ class TestOpportunity(PageTests, APITests, BadInputTests, ScopeTests, QueryCount
     def make(self, ctx, *, owner=None, **fields):
         return OpportunityFactory(owner=owner or ctx.users[self.actor], **fields)
 
+    def the_customer(self, ctx):
+        """The customer of the create tests (seller1's, so the related-field tests' caller sees it)."""
+        # Per test (pytest makes a new instance for each): rows made in a test are rolled back after it.
+        if getattr(self, "_customer", None) is None:
+            self._customer = CustomerFactory(owner=ctx.users["seller1"])
+        return self._customer
+
     def make_related(self, ctx, field, owner):
         if field == "customer":
             return CustomerFactory(owner=owner)
         if field == "decision_makers":
-            return ContactFactory(customer=CustomerFactory(owner=owner))
+            # A contact of the customer being posted when the caller may see it, else another's.
+            customer = self.the_customer(ctx) if owner == ctx.users["seller1"] else CustomerFactory(owner=owner)
+            return ContactFactory(customer=customer)
         if field == "lead":
             from sales.tests.factories import LeadFactory
 
@@ -75,7 +84,7 @@ class TestOpportunity(PageTests, APITests, BadInputTests, ScopeTests, QueryCount
         return rows
 
     def create_fields(self, ctx):
-        customer = CustomerFactory(owner=ctx.users["seller1"])
+        customer = self.the_customer(ctx)
         default_pipeline()
         return {"name": "华北数据中心自动化改造", "customer": str(customer.pk),
                 "product_line": str(ProductLineFactory().pk), "amount": "1200000.00",
@@ -104,6 +113,7 @@ class TestOpportunity(PageTests, APITests, BadInputTests, ScopeTests, QueryCount
         ("stage", _closed_stage),
         ("stage", _stage_of_other_pipeline),
         ("owner", {"owner": "99999999"}),
+        ("decision_makers", lambda data: {**data, "decision_makers": [str(ContactFactory().pk)]}),
     ]
 
     def edit_changes(self, ctx):
@@ -113,7 +123,7 @@ class TestOpportunity(PageTests, APITests, BadInputTests, ScopeTests, QueryCount
         return {"next_step": "统一回访"}
 
     def api_create_data(self, ctx):
-        customer = CustomerFactory(owner=ctx.users["seller1"])
+        customer = self.the_customer(ctx)
         default_pipeline()
         return {"name": "API商机", "customer": customer.pk, "product_line": ProductLineFactory().pk,
                 "amount": "300000.00"}

@@ -86,3 +86,13 @@ document.addEventListener("htmx:responseError", function (event) {
   const panel = event.target.closest && event.target.closest("[data-lazy-panel]");
   if (panel) panel.textContent = panel.dataset.errorText || "—";
 });
+
+// A form inside [data-htmx-show-errors] gets its refusal (400, 403, 409) swapped in like any answer:
+// the message beside the field comes from the server (htmx drops 4xx answers by default).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  const status = event.detail.xhr && event.detail.xhr.status;
+  if ([400, 403, 409].includes(status) && event.detail.elt.closest && event.detail.elt.closest("[data-htmx-show-errors]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -91,7 +91,8 @@ def test_pages_run_with_no_csp_violation(page, live_server, admin):
                  "/org/employees/", f"/org/employees/{admin.pk}/", f"/org/employees/{admin.pk}/edit/",
                  "/org/units/", "/org/roles/", f"/org/roles/{admin.roles.first().pk}/edit/", "/org/teams/",
                  "/search/?q=北京", "/recycle-bin/", "/account/password/", "/contact-relations/",
-                 f"/contact-relations/{relation.pk}/", "/contact-relations/add/", "/employee-relations/"):
+                 f"/contact-relations/{relation.pk}/", "/contact-relations/add/", "/employee-relations/",
+                 "/approvals/", "/approval-policies/", "/notifications/", "/notifications/preferences/"):
         visit(page, violations, base + path, seen)
 
     # The 360° page: the timeline tab loads its entries, the relationships tab draws the graph.
