@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sales', '0001_initial'),
+        ('sales', '0004_merge'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
