@@ -3,8 +3,8 @@
 import re
 
 import django_filters
-from django import forms
 import pytest
+from django import forms
 from taggit.models import Tag
 
 from core.registry import object_types
