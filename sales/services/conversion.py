@@ -104,7 +104,7 @@ def lead_convert(*, lead, actor, customer=None, confirm_duplicate=False, custome
 
     with transaction.atomic():
         check_allowed(instance=lead, actor=actor, action="change")
-        stored = Lead._base_manager.select_for_update().select_related("source", "product_line").get(pk=lead.pk)
+        stored = Lead._base_manager.select_for_update().get(pk=lead.pk)  # no join: PostgreSQL locks no outer join
         if stored.status == LeadStatus.CONVERTED:
             raise ValidationError(_("This lead is converted already."))
         if stored.status == LeadStatus.DISQUALIFIED:

@@ -225,7 +225,7 @@ def lead_assign(*, lead, actor, owner=None):
     ValidationError) when no rule with an active assignee matches. The new owner is notified."""
     with transaction.atomic():
         check_allowed(instance=lead, actor=actor, action="change")
-        stored = Lead._base_manager.select_for_update().select_related("industry").get(pk=lead.pk)
+        stored = Lead._base_manager.select_for_update().get(pk=lead.pk)
         refuse_converted(stored)
         before = stored.owner_id
         if owner is not None:
