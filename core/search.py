@@ -26,7 +26,8 @@ import re
 
 from django.db import models
 from django.db.models.lookups import Contains
-from pypinyin import lazy_pinyin
+
+from core.pinyin import syllables
 
 # Family names whose reading as a name differs from pypinyin's default reading of the character.
 SURNAME_READINGS = {
@@ -52,11 +53,11 @@ def normalize(text):
 
 def _syllables(text, person=False):
     """pypinyin's syllables for `text`; for a person the family name's own readings first."""
-    readings = [lazy_pinyin(text)]
+    readings = [syllables(text)]
     if person and text:
         compound = COMPOUND_SURNAME_READINGS.get(text[:2])
         if compound:
-            readings.insert(0, [*compound, *lazy_pinyin(text[2:])])
+            readings.insert(0, [*compound, *syllables(text[2:])])
         elif text[0] in SURNAME_READINGS:
             readings.insert(0, [SURNAME_READINGS[text[0]], *readings[0][1:]])
     return readings
@@ -84,9 +85,9 @@ def search_key_for(texts, person=False):
             # Phone numbers are typed with or without their separators: 0755-8888 6666, 075588886666.
             tokens.append(_PHONE_SEPARATORS.sub("", text))
         if _has_han(text):
-            for syllables in _syllables(text, person=person):
-                tokens.append(normalize("".join(syllables)))
-                tokens.append(normalize("".join(s[:1] for s in syllables if s.strip())))
+            for reading in _syllables(text, person=person):
+                tokens.append(normalize("".join(reading)))
+                tokens.append(normalize("".join(s[:1] for s in reading if s.strip())))
     unique = list(dict.fromkeys(token for token in tokens if token))
     return " ".join(unique)[:MAX_KEY_LENGTH]
 
@@ -95,8 +96,11 @@ _PHONE_LIKE = re.compile(r"^[\d\s()+\-.]*\d[\s()+\-.]+\d[\d\s()+\-.]*$")
 _PHONE_SEPARATORS = re.compile(r"[\s()+\-.]")
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def _has_han(text):
-    return any("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" for char in text)
+    return _HAN.search(text) is not None
 
 
 class SearchKeyField(models.TextField):

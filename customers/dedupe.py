@@ -19,6 +19,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from core.pinyin import syllables
+
 # Longest first, so that 股份有限公司 is taken whole before 有限公司.
 LEGAL_FORMS = tuple(sorted((
     "股份有限公司", "有限责任公司", "有限公司", "股份公司", "集团股份有限公司", "集团有限公司", "集团公司",
@@ -82,10 +84,18 @@ def _strip_region_suffix(text, region):
     return rest
 
 
+_REGION_SET = frozenset(REGIONS)
+_REGION_LENGTHS = tuple(sorted({len(region) for region in REGIONS}, reverse=True))
+_LEGAL_LENGTHS = tuple(sorted({len(form) for form in LEGAL_FORMS}, reverse=True))
+_LEGAL_LAST = frozenset(form[-1] for form in LEGAL_FORMS)
+
+
 def _region_in(text):
-    for region in REGIONS:
-        if text.startswith(region):
-            return region
+    """The longest region `text` starts with, or "" (a set look-up per region length: this runs
+    for every name an import reads)."""
+    for length in _REGION_LENGTHS:
+        if text[:length] in _REGION_SET:
+            return text[:length]
     return ""
 
 
@@ -98,12 +108,6 @@ def _split(name):
 def _forms(name):
     """[(key, region)]: the best reading first, then the name with a leading region kept — for a
     trade name that starts with a place (青岛啤酒, 上海电气), whose region must not be cut off."""
-    best = _split_once(name, strip_leading=True)
-    kept = _split_once(name, strip_leading=False)
-    return [best] if kept[0] == best[0] else [best, kept]
-
-
-def _split_once(name, strip_leading):
     text = _plain(name)
     region = ""
     # A bracketed part is a region ("（北京）") or a former name / note: regions are kept apart,
@@ -114,16 +118,19 @@ def _split_once(name, strip_leading):
             region = found
     text = _BRACKETS.sub("", text)
     text = _NOISE.sub("", text)
+    best = text
     found = _region_in(text)
     if found:
         stripped = _strip_region_suffix(text, found)
         # "北京" alone, or a region followed only by a legal form, is the name itself.
         if _strip_legal(stripped):
             region = region or found
-            if strip_leading:
-                text = stripped
-    text = _strip_legal(text) or text
-    return text, region
+            best = stripped
+    key = _strip_legal(best) or best
+    if best is text:  # no leading region cut off: one reading
+        return [(key, region)]
+    kept = _strip_legal(text) or text
+    return [(key, region)] if kept == key else [(key, region), (kept, region)]
 
 
 def _strip_legal(text):
@@ -133,9 +140,12 @@ def _strip_legal(text):
     changed = True
     while changed and text:
         changed = False
-        for form in LEGAL_FORMS:
-            if text.endswith(form) and len(text) > len(form):
-                text = text[: -len(form)]
+        if text[-1] not in _LEGAL_LAST:  # most trade names, once their legal form is gone
+            break
+        # The longest legal form the text ends with (two forms of one length cannot both end it).
+        for length in _LEGAL_LENGTHS:
+            if len(text) > length and text[-length:] in _LEGAL_SET:
+                text = text[:-length]
                 changed = True
                 break
     return text
@@ -183,9 +193,7 @@ def _score(key_a, region_a, key_b, region_b):
 
 @lru_cache(maxsize=65536)
 def _pinyin(text):
-    from pypinyin import lazy_pinyin
-
-    return "".join(lazy_pinyin(text))
+    return "".join(syllables(text))
 
 
 def pinyin_key(key):

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Q
 
+from core.lookups import values_in
+
 from .dedupe import (
     MATCH_THRESHOLD,
     _forms,
@@ -297,14 +299,20 @@ def find_candidates_bulk(rows, *, limit=5):
             "match_email": {k.email for k in chunk if k.email},
         }
         by_key = {name: {} for name in sets}
+        # One query for the five keys (an array parameter each on PostgreSQL: core.lookups).
+        condition = Q()
         for column, values in sets.items():
-            if not values:
-                continue
-            queryset = Customer.objects.filter(**{f"{column}__in": list(values)}).only(
+            if values:
+                condition |= values_in(column, values)
+        if condition:
+            queryset = Customer.objects.filter(condition).order_by().only(
                 "id", "name", "credit_code", "match_name", "match_pinyin", "match_phone", "match_email",
                 "owner_id", "org_unit_id", "updated_at")
             for customer in queryset:
-                by_key[column].setdefault(getattr(customer, column), []).append(customer)
+                for column, values in sets.items():
+                    value = getattr(customer, column)
+                    if value in values:
+                        by_key[column].setdefault(value, []).append(customer)
         for offset, keys in enumerate(chunk):
             index = start + offset
             own_id = rows[index].get("id")

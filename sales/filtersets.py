@@ -254,10 +254,10 @@ class OpportunityFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
 
         return queryset.filter(stalled_q()) if value else queryset.exclude(stalled_q())
 
-    def filter_competitor(self, queryset, name, value):
+    def filter_competitor(self, queryset, name, value: int):  # an id in the API schema
         return queryset.filter(pk__in=OpportunityCompetitor.objects.filter(competitor=value).values("opportunity_id"))
 
-    def filter_reached_stage(self, queryset, name, value):
+    def filter_reached_stage(self, queryset, name, value: int):  # an id in the API schema
         from .reports.funnel import reached_condition
 
         return queryset.filter(reached_condition(value))

@@ -230,7 +230,12 @@ class StageChange(models.Model):
         verbose_name = _("stage change")
         verbose_name_plural = _("stage changes")
         ordering = ("opportunity", "changed_at", "pk")
-        indexes = [models.Index(fields=["opportunity", "changed_at"], name="sales_stagechange_opp_at")]
+        indexes = [
+            models.Index(fields=["opportunity", "changed_at"], name="sales_stagechange_opp_at"),
+            # The funnel's "furthest stage reached" per deal: an index-only look-up per deal instead
+            # of a scan of every stage change (sales/reports/funnel.py, docs/benchmarks.md).
+            models.Index(fields=["opportunity", "to_stage"], name="sales_stagechange_opp_to"),
+        ]
 
     def __str__(self):
         return f"{self.from_stage} → {self.to_stage}"

@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Greatest
 
 from ..models import Pipeline, Stage, StageChange, StageKind
 from ..selectors import default_pipeline
@@ -93,12 +93,14 @@ def funnel(user, *, org_unit=None, product_line=None, pipeline=None, date_from=N
     steps = [stage for stage in stages if stage.kind in STEP_KINDS]
     reached = {}
     if steps:
-        furthest = rows.annotate(furthest=Greatest(
-            Coalesce(Max("stage_changes__to_stage__order", filter=Q(
-                stage_changes__to_stage__pipeline_id=pipeline.pk,
-                stage_changes__to_stage__kind__in=STEP_KINDS)), Value(NOT_REACHED)),
-            Case(When(stage__kind__in=STEP_KINDS, then=F("stage__order")), default=Value(NOT_REACHED),
-                 output_field=IntegerField())))
+        # Stage → order as CASE over the few stage ids of this pipeline: no join to the stages,
+        # and a deal's history outside them (another pipeline, lost stages) maps to nothing.
+        def order_of(field):
+            return Case(*(When(**{field: stage.pk}, then=Value(stage.order)) for stage in steps),
+                        default=Value(NOT_REACHED), output_field=IntegerField())
+
+        furthest = rows.annotate(furthest=Greatest(Max(order_of("stage_changes__to_stage_id")),
+                                                   Max(order_of("stage_id"))))
         counts = furthest.aggregate(**{f"s{stage.pk}": Count("pk", filter=Q(furthest__gte=stage.order))
                                        for stage in steps})
         reached = {stage.pk: counts[f"s{stage.pk}"] or 0 for stage in steps}

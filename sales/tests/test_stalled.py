@@ -1,14 +1,11 @@
-"""Stalled opportunities: the definition, the list filter and page, the badges, the home card; and
-the kanban selector (sales.selectors.kanban_columns)."""
+"""Stalled opportunities: the definition, the list filter and page, the badges, the home card."""
 
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from sales.models import Opportunity
-from sales.selectors import kanban_columns
 from sales.stalled import stalled_days, stalled_q
 from sales.tests.factories import make_pipeline
 from sales.tests.report_data import make_deal
@@ -101,29 +98,3 @@ def test_home_card_shows_my_stalled_deals(client, world, deals):
         assert deals[key].name not in card
     client.force_login(world.seller3)  # nothing of theirs is stalled
     assert 'data-home-slot="sales.stalled"' not in client.get("/").content.decode()
-
-
-def test_kanban_columns(world, deals):
-    pipeline = deals["idle"].pipeline
-    columns = kanban_columns(world.ceo, pipeline)
-    by_stage = {column["stage"].name: column for column in columns}
-    assert [column["stage"].name for column in columns] == ["线索确认", "需求分析", "方案报价", "商务谈判", "赢单", "丢单"]
-    in_pipeline = [deal for deal in deals.values() if deal.pipeline_id == pipeline.pk]
-    open_first = [deal for deal in in_pipeline if deal.stage.name == "线索确认"]
-    assert by_stage["线索确认"]["count"] == len(open_first)
-    assert {card.pk for card in by_stage["线索确认"]["cards"]} == {deal.pk for deal in open_first}
-    # Won 100 days ago: not on the board (closed in the last 30 days only).
-    assert by_stage["赢单"]["count"] == 0
-    assert kanban_columns(world.ceo, pipeline, closed_days=365)[4]["count"] == 1
-    # At most `per_column` cards, most recently updated first; the count stays the total.
-    small = kanban_columns(world.ceo, pipeline, per_column=2)[0]
-    assert small["count"] == len(open_first) and len(small["cards"]) == 2 and small["more"]
-    updated = sorted(open_first, key=lambda deal: (deal.updated_at, deal.pk), reverse=True)
-    assert [card.pk for card in small["cards"]] == [deal.pk for deal in updated[:2]]
-    # Scope and the list's filters.
-    south = kanban_columns(world.south_seller, pipeline)
-    assert sum(column["count"] for column in south) == 1
-    owner = kanban_columns(world.ceo, pipeline, {"owner": world.seller2.pk})
-    assert sum(column["count"] for column in owner) == 1
-    with pytest.raises(ValidationError):
-        kanban_columns(world.ceo, pipeline, {"owner": "nobody"})

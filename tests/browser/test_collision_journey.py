@@ -1,6 +1,6 @@
 """Collision review (撞单) in a real browser: seller A registered a deal, seller B registers the same
 one on a duplicate record of the customer, the manager approves B's from the inbox with both deals
-side by side, and both sellers see the result. Screenshots in test-artifacts/collision-*.png."""
+side by side, both sellers see the result, and both deals show in the manager's funnel. Screenshots in test-artifacts/collision-*.png."""
 
 import re
 from pathlib import Path
@@ -116,7 +116,27 @@ def test_seller_b_collides_and_the_manager_approves_from_the_inbox(page, live_se
     shot(page, "5-report")
     page.set_viewport_size({"width": 390, "height": 844})
     # The chart follows the window once plotly has handled the resize.
-    page.wait_for_function("document.documentElement.scrollWidth <= 390", timeout=5_000)
+    for _attempt in range(50):  # (wait_for_function evaluates a string: refused by the CSP)
+        if page.evaluate("document.documentElement.scrollWidth") <= 390:
+            break
+        page.wait_for_timeout(100)
     assert_no_horizontal_overflow(page, 390)
     shot(page, "5b-report-phone")
+    # 5. The same pages in English.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(live_server.url + "/sales/collisions/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Collisions")
+    expect(page.locator("#object-list")).to_contain_text("Both proceed")
+    shot(page, "6-log-en")
+    page.goto(live_server.url + later.get_absolute_url())
+    expect(page.get_by_test_id("registration-collisions")).to_contain_text("registered first:")
+    shot(page, "7-opportunity-en")
+
+    # 6. Both deals now count in the funnel of the manager who approved (pending ones do not).
+    log_in(page, live_server, "nb1.manager")
+    page.goto(f"{live_server.url}/sales/funnel/?period=all&pipeline={first.pipeline_id}", timeout=60_000)
+    first_stage_row = page.get_by_test_id("report-table").locator("tbody tr", has_text=first.stage.name)
+    expect(first_stage_row.locator("a[data-drilldown]").first).to_have_text("2")
+    shot(page, "8-funnel")
     assert [e for e in page.problems.errors if "ERR_ABORTED" not in e] == []
