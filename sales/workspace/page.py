@@ -39,7 +39,8 @@ def workspace_tabs():
     return sorted(_tabs.values(), key=lambda t: t.order)
 
 
-register_workspace_tab("overview", _("Overview"), ("lines", "stage-history"), order=10)
+# The registration (collision review) banner opens the overview: a pending deal says so first.
+register_workspace_tab("overview", _("Overview"), ("registration", "lines", "quotes", "stage-history"), order=10)
 register_workspace_tab("team", _("Team"), ("deal-team", "team"), order=20)
 register_workspace_tab("documents", _("Documents"), ("documents",), order=30)
 register_workspace_tab("competition", _("Competition"), ("competitors",), order=40)

@@ -88,7 +88,7 @@ def test_region_manager_reads_the_funnel_and_drills_down(page, live_server, sale
     number = int(link.inner_text().replace(",", ""))
     link.click()
     expect(page).to_have_url(re.compile(r"/sales/opportunities/\?.*stage=\d+"))
-    expect(page.get_by_test_id("link-filters")).to_contain_text("创建起")
+    expect(page.get_by_test_id("link-filters")).to_contain_text("创建日期自")
     expect(page.locator("#object-list tbody tr")).to_have_count(number)
     # The competitor analysis, and its Excel download.
     page.goto(base + "/reports/sales.competitors/?period=all")
