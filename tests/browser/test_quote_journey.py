@@ -62,7 +62,7 @@ def test_seller_quotes_prints_and_sends(page, live_server, world):
     page.locator("#id_password").fill("demo")
     page.get_by_test_id("login-submit").click()
 
-    # 1. The opportunity's Quotes panel (loaded when scrolled into view): a new quote.
+    # 1. The opportunity's Quotes panel, on its overview tab (loaded when scrolled into view): a new quote.
     page.goto(live_server.url + world.opportunity.get_absolute_url())
     page.locator("[data-panel=quotes]").scroll_into_view_if_needed()
     page.get_by_test_id("new-quote").click()
