@@ -29,13 +29,17 @@ def account_team_customers(user, action, people):
 
 
 def own_line_strategies(user, action, people):
-    """An account manager changes the strategy of their own product line of the customer — the
-    same one condition that will restrict opportunities to the manager's line (docs/permissions.md)."""
-    if action != "change":
+    """Product-line isolation of strategies (seed 000, 互不干预): a member of the customer's account
+    team sees the strategy of their own product line only (CustomerStrategy.scope_parent_skip_rules
+    keeps the membership from reaching the others through the customer), and the line's account
+    manager may change it — the same condition that restricts opportunities to the member's line
+    (sales.access, docs/permissions.md)."""
+    if action not in (*MEMBER_ACTIONS, "change"):
         return None
-    return Q(Exists(live_members(people).filter(
-        role=TeamRole.ACCOUNT_MANAGER, customer_id=OuterRef("customer_id"),
-        product_line_id=OuterRef("product_line_id"))))
+    members = live_members(people)
+    if action == "change":
+        members = members.filter(role=TeamRole.ACCOUNT_MANAGER)
+    return Q(Exists(members.filter(customer_id=OuterRef("customer_id"), product_line_id=OuterRef("product_line_id"))))
 
 
 def register():

@@ -176,9 +176,10 @@ def shared_ids(user, model, action):
     return cache[key]
 
 
-def rule_condition(user, model, action):
-    """The OR of the registered access rules of `model` (core.registry.register_access_rule), or None."""
-    rules = access_rules(model)
+def rule_condition(user, model, action, skip_rules=()):
+    """The OR of the registered access rules of `model` (core.registry.register_access_rule), or None.
+    `skip_rules`: keys of rules left out (a child that must not inherit them from its parent)."""
+    rules = [rule for rule in access_rules(model) if rule.key not in skip_rules]
     if not rules:
         return None
     people = acting_for(user, model, action)
@@ -190,16 +191,20 @@ def rule_condition(user, model, action):
     return condition
 
 
-def scope_filter(user, model, action, deleted_parents=False):
+def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
     """`deleted_parents`: a child also counts when its parent is in the recycle bin (the bin lists
-    a contact deleted before its customer, and restoring it says to restore the customer first)."""
+    a contact deleted before its customer, and restoring it says to restore the customer first).
+    `skip_rules`: keys of the model's access rules left out of the condition — a child type names
+    them in `scope_parent_skip_rules` when reaching the parent through such a rule must not reach
+    the child (an account-team member sees the customer, but only their own line's strategy)."""
     if not has_perm(user, model, action):
         return False
     kind = getattr(model, "scope_kind", "global")
     if kind == "parent":
         field = model._meta.get_field(model.scope_parent)
         parent_model = field.related_model
-        parent = scope_filter(user, parent_model, PARENT_ACTION.get(action, "change"))
+        parent = scope_filter(user, parent_model, PARENT_ACTION.get(action, "change"),
+                              skip_rules=getattr(model, "scope_parent_skip_rules", ()))
         alive = Q() if deleted_parents else Q(**{f"{model.scope_parent}__deleted_at__isnull": True})
         parents = parent_model._base_manager if deleted_parents else parent_model.objects
         # Rules an app registers for the child itself (an account manager's own product line).
@@ -234,7 +239,7 @@ def scope_filter(user, model, action, deleted_parents=False):
         if shared:
             condition |= Q(pk__in=sorted(shared))
     # Grants other apps record (account teams…): core.registry.register_access_rule.
-    extra = rule_condition(user, model, action)
+    extra = rule_condition(user, model, action, skip_rules)
     if extra is not None:
         condition |= extra
     return condition

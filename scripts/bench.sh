@@ -50,3 +50,5 @@ DATABASE_URL="$dup_url" $PY manage.py migrate --no-input -v0
 DATABASE_URL="$dup_url" $PY bench/duplicates.py ${DUP_ARGS:-}
 echo "== 360° customer page"
 $PY bench/customer_page.py
+echo "== sales: funnel, opportunity list and kanban on 500,000 opportunities (added once)"
+$PY bench/sales.py

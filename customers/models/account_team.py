@@ -105,6 +105,9 @@ class CustomerStrategy(KedaoModel):
 
     scope_kind = "parent"
     scope_parent = "customer"
+    # Product-line isolation (seed 000, issue 9): seeing the customer through its account team does
+    # not show every line's strategy — customers.access adds back the member's own line.
+    scope_parent_skip_rules = ("account_team",)
 
     class Meta:
         verbose_name = _("customer strategy")

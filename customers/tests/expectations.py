@@ -3,8 +3,9 @@
 - a live member of a customer's account team sees the customer (view, export), if their roles grant
   that action on customers at all; with the hierarchy setting on, so does whoever holds the
   subordinates / unit / subtree scope over that member;
-- the account manager of a product line (and, with the setting on, whoever holds such a scope over
-  them) may change the customer's strategy of that line, if granted "change" on strategies.
+- product-line isolation of strategies: the membership does not reach the customer's strategies;
+  a member sees the strategy of their own line, and the line's account manager (and, with the
+  setting on, whoever holds such a scope over them) may change it.
 """
 
 from core.testing.expectations import FollowsParent, OwnedRecords
@@ -32,20 +33,24 @@ class CustomerRecords(OwnedRecords):
 
 
 class StrategyRecords(FollowsParent):
-    """Strategies follow their customer; the account manager of the line may also change it."""
+    """Strategies follow their customer as its owner's scope and shares reach it — but not through
+    the account team: a live member sees (view, export) the strategy of their own product line only,
+    and the line's account manager may change it (with the hierarchy setting, whoever holds such a
+    scope over them too)."""
 
     def __init__(self):
-        super().__init__("customer", CustomerRecords())
+        super().__init__("customer", OwnedRecords())
 
     def visible_ids(self, facts, model, user_id, action, deleted=False):
         found = super().visible_ids(facts, model, user_id, action, deleted=deleted)
         scopes = facts.scopes(user_id, model._meta.label_lower, action)
-        if action != "change" or deleted or not scopes:
+        if action not in ("view", "export", "change") or not scopes:
             return found
         people = facts.people_in_scope(user_id, scopes)
         lines = {(customer, line) for customer, employee, line, role in account_team_rows(facts)
-                 if employee in people and role == "account_manager"}
+                 if employee in people and (action != "change" or role == "account_manager")}
         customer_model = model._meta.get_field("customer").related_model
         alive_customers = set(customer_model.all_objects.filter(deleted_at__isnull=True).values_list("pk", flat=True))
-        rows = model.all_objects.filter(deleted_at__isnull=True).values_list("pk", "customer_id", "product_line_id")
-        return found | {pk for pk, customer, line in rows if (customer, line) in lines and customer in alive_customers}
+        rows = self._rows(model, deleted).values_list("pk", "customer_id", "product_line_id")
+        return found | {pk for pk, customer, line in rows
+                        if (customer, line) in lines and (deleted or customer in alive_customers)}

@@ -193,19 +193,23 @@ class TestCustomerStrategy(PageTests, APITests, BadInputTests, ScopeTests, Query
                     role=rng.choice(["account_manager", "presales"]))
 
     def test_account_manager_changes_only_their_own_line(self, ctx, client):
-        """seller1 manages the 自动化 line of a 南区 customer: they may edit that strategy, not the
-        楼宇 one of the same customer (互不干预), and they see both."""
+        """seller1 manages the 自动化 line of a 南区 customer: they see and may edit that strategy, and
+        do not even see the 楼宇 one of the same customer (互不干预, issue 9), though they see the customer."""
         customer = CustomerFactory(owner=ctx.users["south_seller"])
         auto, building = line(), line("BLDG", "楼宇")
         member_for(customer, label="一号", product_line=auto, employee=ctx.users["seller1"])
         mine = self.make(ctx, customer=customer, product_line=auto, title="自动化策略")
         theirs = self.make(ctx, customer=customer, product_line=building, title="楼宇策略")
         self.login(client, ctx, "seller1")
-        assert client.get(self.url("detail", theirs)).status_code == 200
+        assert client.get(f"/customers/{customer.pk}/").status_code == 200
+        assert client.get(self.url("detail", mine)).status_code == 200
+        assert client.get(self.url("detail", theirs)).status_code == 404
+        listed = client.get(self.api_url(), {"customer": customer.pk}).json()["results"]
+        assert [row["title"] for row in listed] == ["自动化策略"]
         response = self.send(client, "patch", self.api_url(mine), {"plan": "一号的计划"})
         assert response.status_code == 200, response.content
         response = self.send(client, "patch", self.api_url(theirs), {"plan": "越线"})
-        assert response.status_code == 403
+        assert response.status_code == 404
         assert self.fresh(theirs).plan != "越线"
 
 
