@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import limits
+from core import limits, related
 from core.filtersets import list_count_limit, search_condition
 from core.models import Share
 from core.permissions import has_perm
@@ -105,11 +105,15 @@ def autocomplete(request, object_type):
     action = request.GET.get("action", "view")
     if action not in object_type.actions:
         action = "view"
-    if not has_perm(request.user, object_type.model, "view") or not has_perm(request.user, object_type.model, action):
+    model = object_type.model
+    # Reference data (products, stages, lead sources…) is offered to anyone signed in, as the form
+    # field accepts it (core.related): a seller picks a product without the right to its admin pages.
+    picking_reference = getattr(model, "reference_data", False) and action == "view"
+    if not picking_reference and (not has_perm(request.user, model, "view") or not has_perm(request.user, model, action)):
         raise PermissionDenied
     query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("__search")), "")
     query = clean_text(query).strip()[:100]
-    rows = object_type.model.objects.visible_to(request.user, action)
+    rows = related.related_queryset(model.objects.all(), request.user, action)
     # The filterset's search fields, also for types not listed in global search (roles, product
     # lines): every foreign-key filter and field is a picker one can type into.
     search_fields = tuple(object_type.filterset.search_fields) if object_type.filterset else ()

@@ -301,3 +301,28 @@ class TestCompetitor(_Admin):
 
     def api_changes(self, ctx):
         return ({"name": "API改名一"}, {"strengths": "渠道多"})
+
+
+# --- picking reference data without the right to its admin pages ---------------------------------
+
+
+def test_a_seller_picks_products_in_the_autocomplete_without_the_right_to_see_the_product_pages(db):
+    """A seller adding a line item types in the product picker: the picker offers the products
+    (reference data, core.related) though the seller's role grants nothing on products — and the
+    same seller still gets 403 from the picker of a type that is not reference data."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from core.testing.reading import option_pks
+    from org.tests.factories import EmployeeFactory
+
+    product = ProductFactory(name="伺服电机甲")
+    seller = EmployeeFactory()
+    client = Client()
+    client.force_login(seller)
+    assert client.get(reverse("sales:product_list")).status_code == 403
+    response = client.get(reverse("core:autocomplete", args=["sales.product"]), {"q": "伺服"})
+    assert response.status_code == 200
+    assert option_pks(response) == [product.pk]
+    assert client.get(reverse("core:autocomplete", args=["sales.product"]), {"action": "change"}).status_code == 403
+    assert client.get(reverse("core:autocomplete", args=["customers.customer"])).status_code == 403
