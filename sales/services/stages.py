@@ -25,7 +25,7 @@ from core.text import clean_text
 
 from ..gates import get_requirement
 from ..models import Opportunity, Stage, StageChange
-from ..models.opportunities import OpportunityStatus
+from ..models.opportunities import OpportunityStatus, RegistrationStatus
 from ..models.pipelines import StageKind
 
 NOTE_MAX = 500
@@ -106,6 +106,11 @@ def check_move(*, opportunity, stage, reason=None, won_by=None, note="", stages=
     errors = {}
     if stage.pipeline_id != opportunity.pipeline_id:
         raise ValidationError({"stage": [_("The stage belongs to another pipeline.")]})
+    if opportunity.registration_status == RegistrationStatus.REJECTED and stage.kind != StageKind.LOST:
+        # The collision review gave the deal to the seller registered first: this one may only be
+        # closed as lost (it counts nowhere meanwhile, sales.collisions.counted_opportunities).
+        raise ValidationError({"stage": [_("The collision review rejected this deal's registration: "
+                                           "it can only be closed as lost.")]})
     entered = stages_entered(current, stage, stages)
     if current.kind != StageKind.OPEN and stage.pk != current.pk and not note:
         errors["note"] = [_("Say why the deal is reopened.") if stage.kind == StageKind.OPEN

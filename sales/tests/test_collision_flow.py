@@ -139,6 +139,36 @@ def test_the_approver_rejects_and_the_first_registered_keeps_the_deal(client, wo
     assert not Opportunity.objects.filter(pk=later.pk, registration_status="pending_review").exists()
 
 
+def test_a_rejected_deal_cannot_advance_only_be_closed_as_lost(client, world, collided,
+                                                             django_capture_on_commit_callbacks):
+    """The first registered keeps the deal: the rejected one can be neither advanced nor won (page,
+    kanban and API share the stage service), only closed as lost."""
+    from sales.models import Stage
+    from sales.tests.factories import CompetitorFactory, WinLossReasonFactory
+
+    _first, later, _response = collided
+    client.force_login(world.users["branch_manager"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/approvals/{review_of(later).pk}/decide/", {"decision": "reject", "comment": "先报备者优先"})
+    stages = list(Stage.objects.filter(pipeline=later.pipeline).order_by("order", "pk"))
+    next_open = next(stage for stage in stages if stage.kind == "open" and stage.pk != later.stage_id)
+    lost = next(stage for stage in stages if stage.kind == "lost")
+    client.force_login(world.users["seller2"])
+    move = f"/api/sales/opportunities/{later.pk}/move/"
+    response = client.post(move, {"stage": next_open.pk}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {"stage": ["The collision review rejected this deal's registration: "
+                                         "it can only be closed as lost."]}
+    later.refresh_from_db()
+    assert later.stage_id != next_open.pk
+    response = client.post(move, {"stage": lost.pk, "reason": WinLossReasonFactory(kind="lost").pk,
+                                  "won_by": CompetitorFactory().pk, "note": "让给先报备的同事"},
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    later.refresh_from_db()
+    assert later.status == "lost"
+
+
 def test_withdrawing_the_review_gives_way(client, world, collided, django_capture_on_commit_callbacks):
     _first, later, _response = collided
     client.force_login(world.users["seller2"])
