@@ -59,7 +59,8 @@ opportunity = object_views(
     detail_fields=("name", "customer", "product_line", "pipeline", "stage", "amount", "probability",
                    "expected_close_date", "source", "lead", "next_step", "decision_makers", "status",
                    "registration_status", "close_reason", "close_note", "won_by", "closed_at", "description"),
-    highlights=("owner", "customer", "stage", "amount", "expected_close_date", "progress"))
+    highlights=("owner", "customer", "stage", "amount", "expected_close_date", "progress"),
+    detail={"hide_when_empty": ("lead", "close_reason", "close_note", "won_by", "closed_at")})
 # The opportunity page is the deal workspace: stage path and tabs (sales/workspace/page.py).
 opportunity["detail"] = workspace_view(opportunity["detail"])
 opportunityline = object_views(

@@ -228,6 +228,9 @@ class ObjectView(ObjectMixin, View):
 
     template_name = "core/object_detail.html"
     detail_fields = ()  # names of the fields shown in the main card
+    # Detail fields left out while empty: those that only mean something in some states (an open
+    # deal has no lost reason), where an empty row would read as missing data.
+    hide_when_empty = ()
     highlights = None  # key fields in the header strip; None: the object type's `highlights`
 
     def get(self, request, pk):
@@ -278,7 +281,8 @@ class ObjectView(ObjectMixin, View):
     def field_rows(self, obj):
         """Label and text of each detail field, through the one formatting layer (core.formatting);
         an empty value is None so that the template marks it as such."""
-        return [self.field_row(obj, name) for name in self.detail_fields]
+        rows = [self.field_row(obj, name) for name in self.detail_fields]
+        return [row for row in rows if row["value"] is not None or row["name"] not in self.hide_when_empty]
 
     def field_row(self, obj, name):
         try:

@@ -88,3 +88,27 @@ def test_workspace_panels_show_what_the_reader_may_see(client, world):
     client.force_login(world.users["seller3"])
     assert client.get(deal.get_absolute_url()).status_code == 404
     assert client.get(f"/panels/sales.opportunity/{deal.pk}/documents/").status_code == 404
+
+
+def test_an_open_deal_shows_no_empty_outcome_fields_a_lost_one_shows_them(client, world):
+    """“Lost to” or “win/loss reason” rows left empty on an open deal read as missing data."""
+    from django.utils import translation
+
+    from sales.tests.factories import CompetitorFactory, WinLossReasonFactory
+
+    with translation.override("zh-hans"):  # the page's language (the company's)
+        labels = [str(Opportunity._meta.get_field(name).verbose_name) for name in ("won_by", "close_reason", "closed_at")]
+    seller = world.users["seller1"]
+    deal = OpportunityFactory(owner=seller)
+    client.force_login(seller)
+    html = client.get(deal.get_absolute_url()).content.decode()
+    def card(html):
+        return html[html.index('class="row mb-0 kedao-fields"'):html.index("</dl>", html.index("kedao-fields"))]
+
+    assert not [label for label in labels if f">{label}<" in card(html)]
+    lost = deal.pipeline.stages.get(kind="lost")
+    Opportunity.objects.filter(pk=deal.pk).update(
+        stage=lost, status="lost", close_reason=WinLossReasonFactory(name="价格偏高"),
+        won_by=CompetitorFactory(name="友商甲"))
+    html = client.get(deal.get_absolute_url()).content.decode()
+    assert f">{labels[0]}<" in card(html) and "友商甲" in card(html) and "价格偏高" in card(html)
