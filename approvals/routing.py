@@ -9,8 +9,9 @@
    inactive, the manager of the unit above, and so on up to the company.
 5. Nobody found (no managers at all): an active superuser, so that a request never waits for no one.
 
-Nobody approves their own request. Escalation walks up from the unit where the current approver
-was found, skipping the requester and everyone who already had the request.
+Nobody approves their own request, nor anyone the kind excludes (`excluded_approvers`: the two
+sellers of a collision). Escalation walks up from the unit where the current approver was found,
+skipping those and everyone who already had the request.
 """
 
 from org.models import Employee, OrgUnit
@@ -82,9 +83,20 @@ def find_policy(kind, org_unit, product_line):
     return best
 
 
+def excluded(request, kind=None):
+    """The requester, and whoever the kind says may never decide this request."""
+    from core.registry import get_approval_kind
+
+    kind = kind or get_approval_kind(request.kind)
+    people = {request.requested_by_id}
+    if kind is not None and kind.excluded_approvers is not None:
+        people |= set(kind.excluded_approvers(request))
+    return people
+
+
 def first_approver(request, kind, policy):
     """(approver, routing unit) for a new request, by the rules above; (None, None) if no one."""
-    exclude = {request.requested_by_id}
+    exclude = excluded(request, kind)
     unit = request.org_unit
     role = policy.approver_role if policy is not None else None
     if role is not None and role.deleted_at is None:
@@ -103,5 +115,5 @@ def first_approver(request, kind, policy):
 
 def next_approver(request, previous_ids):
     """(approver, routing unit) one step up for an overdue request, or (None, None) at the top."""
-    exclude = {request.requested_by_id, *previous_ids}
+    exclude = excluded(request) | set(previous_ids)
     return manager_from(request.routing_unit or request.org_unit, exclude)

@@ -645,7 +645,9 @@ class ApprovalKind:
     - `timeout_hours`: after this long undecided, a request moves up to the next manager
       (0 or None: never); an approval policy (approvals.ApprovalPolicy) may set another;
     - `describe(request) -> str`: text shown to the approver beside the title (optional);
-    - `on_cancelled(request, actor)`: optional, inside the cancel's transaction.
+    - `on_cancelled(request, actor)`: optional, inside the cancel's transaction;
+    - `excluded_approvers(request) -> set of employee ids`: people who may never decide it, neither
+      first nor after an escalation (the two sellers of a collision: nobody judges their own dispute).
     """
 
     key: str
@@ -657,17 +659,19 @@ class ApprovalKind:
     timeout_hours: int = 24
     describe: callable = None
     on_cancelled: callable = None
+    excluded_approvers: callable = None
 
 
 _approval_kinds: dict[str, ApprovalKind] = {}
 
 
 def register_approval_kind(key, label, *, model, on_approved, on_rejected, resolve_approver=None, timeout_hours=24,
-                           describe=None, on_cancelled=None):
+                           describe=None, on_cancelled=None, excluded_approvers=None):
     """Declare a kind of approval (approvals/services.py raises requests of it); call from ready()."""
     _approval_kinds[key] = ApprovalKind(key=key, label=label, model=model, on_approved=on_approved,
                                         on_rejected=on_rejected, resolve_approver=resolve_approver,
-                                        timeout_hours=timeout_hours, describe=describe, on_cancelled=on_cancelled)
+                                        timeout_hours=timeout_hours, describe=describe, on_cancelled=on_cancelled,
+                                        excluded_approvers=excluded_approvers)
     return _approval_kinds[key]
 
 

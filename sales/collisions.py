@@ -143,6 +143,11 @@ def sellers_of(opportunity_id):
     return {pk for pair in pairs for pk in pair if pk is not None}
 
 
+def excluded_approvers(request):
+    """The sellers of the deals in dispute never review it, first or after an escalation."""
+    return sellers_of(request.target_id)
+
+
 def resolve_approver(request):
     """Who reviews a collision when no ApprovalPolicy names a role: the manager of the lowest unit
     both sellers share (the request's org unit), else of the units above — never one of the two
@@ -314,7 +319,8 @@ def register():
     collision_report.register()
     register_approval_kind(APPROVAL_KIND, gettext_lazy("Collision review"), model=Opportunity,
                            on_approved=on_approved, on_rejected=on_rejected, resolve_approver=resolve_approver,
-                           timeout_hours=REVIEW_TIMEOUT_HOURS, describe=describe, on_cancelled=on_cancelled)
+                           timeout_hours=REVIEW_TIMEOUT_HOURS, describe=describe, on_cancelled=on_cancelled,
+                           excluded_approvers=excluded_approvers)
     register_notification_event(EVENT_FOUND, gettext_lazy("Opportunity collision found"), model=Opportunity)
     register_notification_event(EVENT_DECIDED, gettext_lazy("Collision review decided"), model=Opportunity)
 

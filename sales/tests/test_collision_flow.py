@@ -234,6 +234,34 @@ def test_an_approval_policy_routes_to_the_product_line_manager(client, world, li
     assert client.get(later.get_absolute_url()).status_code in (403, 404)
 
 
+def test_escalation_never_hands_the_review_to_one_of_the_two_sellers(client, world, line):
+    """The department head registered first; the product-line manager in the department does not
+    decide in time: the review moves up past the department head (a party to the dispute) to the
+    branch manager."""
+    import datetime
+
+    from django.utils import timezone
+
+    from approvals.services import approvals_escalate
+
+    u = world.users
+    department = world.units["nd1"]
+    department.manager = u["dept_head"]
+    department.save()
+    role = make_role("product-line-manager", {})
+    line_manager = EmployeeFactory(username="dcs.lead", unit=world.units["nd1"], roles=[role])
+    ApprovalPolicy.objects.create(name="过程控制撞单", kind="sales.collision", product_line=line, approver_role=role)
+    register(client, u["dept_head"], name=FIRST_NAME, line=line, via="api",
+             customer=CustomerFactory(name=FIRST_CUSTOMER, owner=u["dept_head"]))
+    later, _ = register(client, u["seller1"], name=LATER_NAME, line=line,
+                        customer=CustomerFactory(name=LATER_CUSTOMER, owner=u["seller1"]))
+    review = review_of(later)
+    assert review.approver == line_manager
+    assert approvals_escalate(now=timezone.now() + datetime.timedelta(days=2)) == 1
+    review.refresh_from_db()
+    assert review.approver == u["branch_manager"]
+
+
 def test_no_collision_no_review(client, world, line):
     u = world.users
     customer = CustomerFactory(name=FIRST_CUSTOMER, owner=u["seller1"])
