@@ -84,3 +84,6 @@ class SalesConfig(AppConfig):
 
         workspace.register()
         register_demo_builder("sales", demo.build, order=40)  # after customers and their account teams
+        from . import collision_demo
+
+        register_demo_builder("sales.collisions", collision_demo.build, order=45)  # reviews waiting for managers

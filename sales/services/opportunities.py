@@ -28,6 +28,11 @@ def opportunity_save(*, instance, actor, expected_version=None, save_m2m=None, f
             instance.status = status_for(instance.stage)
             instance.stage_changed_at = now
             saved = object_save(instance=instance, actor=actor, save_m2m=save_m2m)
+            # The history starts when the deal was created (created_at is stamped inside the save,
+            # a moment after `now`): never before it.
+            if saved.created_at and saved.created_at != now:
+                now = saved.stage_changed_at = saved.created_at
+                Opportunity._base_manager.filter(pk=saved.pk).update(stage_changed_at=now)
             StageChange.objects.create(opportunity=saved, from_stage=None, to_stage=saved.stage, changed_by=actor,
                                        changed_at=now, amount=saved.amount, probability=saved.effective_probability)
             for hook in opportunity_create_hooks():

@@ -122,3 +122,19 @@ def test_the_sales_demo_is_believable(demo):
     assert document is not None and document.file.storage.exists(document.file.name)
     assert OpportunityNote.objects.exists()
 
+
+
+def test_the_demo_has_collision_reviews_waiting_for_the_region_manager(demo):
+    """A manager who logs in finds a collision review in “My approvals”, routed by the real
+    services (never to one of the two sellers), and the log has a decided one."""
+    from approvals.models import ApprovalRequest
+    from sales.models import Collision
+
+    reviews = list(ApprovalRequest.objects.filter(kind="sales.collision").select_related("approver"))
+    assert {review.status for review in reviews} >= {"pending", "rejected"}
+    assert "north.manager" in {review.approver.username for review in reviews if review.status == "pending"}
+    for review in reviews:
+        later = Opportunity.objects.get(pk=review.target_id)
+        assert review.approver_id != later.owner_id
+        assert later.registration_status == ("rejected" if review.status == "rejected" else "pending_review")
+    assert Collision.objects.filter(status="rejected").exists() and Collision.objects.filter(status="pending").exists()
