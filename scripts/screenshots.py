@@ -26,12 +26,19 @@ def pages(page, base):
     page.goto(base + "/customers/")
     customer = page.locator("#object-list table tbody a").first.get_attribute("href")
     unit = "/org/chart/"
+    page.goto(base + "/sales/opportunities/")
+    deal = page.locator("#object-list table tbody a").first.get_attribute("href")
     return [
         ("home", "/"),
         ("customer-list", "/customers/"),
         ("customer-detail", customer),
         ("customer-edit", customer.rstrip("/") + "/edit/"),
         ("org-chart", unit),
+        ("opportunity-list", "/sales/opportunities/"),
+        ("opportunity-detail", deal),
+        ("opportunity-kanban", "/sales/opportunities/kanban/"),
+        ("funnel", "/sales/funnel/"),
+        ("approvals", "/approvals/"),
     ]
 
 
@@ -41,9 +48,11 @@ def settle(page):
     # them filled, as a reader scrolling down would see them.
     lazy = page.locator("[data-lazy-panel]")
     for n in range(lazy.count()):
+        if not lazy.nth(n).is_visible():
+            continue  # in a tab not shown (the deal workspace): it loads when its tab opens
         lazy.nth(n).scroll_into_view_if_needed()
         page.wait_for_timeout(100)
-    page.wait_for_function("!document.querySelector('.kedao-panel-loading')")
+    page.wait_for_function("![...document.querySelectorAll('.kedao-panel-loading')].some(e => e.offsetParent)")
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(300)
 
