@@ -56,7 +56,7 @@ opportunity = object_views(
                                                      "org_unit"),
     filterset=f.OpportunityFilterSet, table=tables.OpportunityTable, form=forms.OpportunityForm,
     bulk_edit_form=forms.OpportunityBulkEditForm, save_service=opportunity_save,
-    detail_fields=("name", "customer", "product_line", "pipeline", "stage", "amount", "probability",
+    detail_fields=("name", "customer", "product_line", "pipeline", "stage", "amount", "effective_probability",
                    "expected_close_date", "source", "lead", "next_step", "decision_makers", "status",
                    "registration_status", "close_reason", "close_note", "won_by", "closed_at", "description"),
     highlights=("owner", "customer", "stage", "amount", "expected_close_date", "progress"),

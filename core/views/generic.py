@@ -291,7 +291,10 @@ class ObjectView(ObjectMixin, View):
             # Not a field: an attribute or method of the object (a computed highlight).
             value = getattr(obj, name)
             text = formatting.format_value(value() if callable(value) else value)
-            label = getattr(getattr(type(obj), name, None), "short_description", name.replace("_", " "))
+            attribute = getattr(type(obj), name, None)
+            if isinstance(attribute, property):
+                attribute = attribute.fget  # a property labels itself through its getter
+            label = getattr(attribute, "short_description", name.replace("_", " "))
             return {"name": name, "label": label, "value": None if text == formatting.EMPTY else text}
         text = formatting.format_field(obj, name)
         if self.hidden_related(obj, field):

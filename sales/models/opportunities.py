@@ -100,11 +100,14 @@ class Opportunity(ScopedModel, SearchKeyModel):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def effective_probability(self):
+    def _effective_probability(self):
         if self.probability is not None:
             return self.probability
         return self.stage.probability if self.stage_id else 0
+
+    # The page shows what counts (the stage's, unless overridden), not an empty override field.
+    _effective_probability.short_description = _("probability %")
+    effective_probability = property(_effective_probability)
 
     @property
     def weighted_amount(self):

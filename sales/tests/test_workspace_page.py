@@ -112,3 +112,19 @@ def test_an_open_deal_shows_no_empty_outcome_fields_a_lost_one_shows_them(client
         won_by=CompetitorFactory(name="友商甲"))
     html = client.get(deal.get_absolute_url()).content.decode()
     assert f">{labels[0]}<" in card(html) and "友商甲" in card(html) and "价格偏高" in card(html)
+
+
+def test_the_probability_shown_is_the_stages_unless_overridden(client, world):
+    seller = world.users["seller1"]
+    deal = OpportunityFactory(owner=seller, probability=None)
+    client.force_login(seller)
+
+    def shown():
+        html = client.get(deal.get_absolute_url()).content.decode()
+        card = html[html.index("kedao-fields"):html.index("</dl>", html.index("kedao-fields"))]
+        return re.search(r"probability %</dt>\s*<dd[^>]*>([^<]*)<", card, re.IGNORECASE | re.S) or \
+            re.search(r"概率 ?%</dt>\s*<dd[^>]*>([^<]*)<", card, re.S)
+
+    assert shown().group(1).strip() == str(deal.stage.probability)
+    Opportunity.objects.filter(pk=deal.pk).update(probability=35)
+    assert shown().group(1).strip() == "35"
