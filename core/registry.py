@@ -414,24 +414,33 @@ def handover_hooks():
 
 @dataclass
 class ScheduledJob:
-    """A periodic job: `run(now)` does one round and returns a short summary (str or None);
-    `every` is the interval in seconds `run_scheduled --loop` keeps between rounds."""
+    """A periodic job: `run(now)` does one round and returns a short summary (str or None).
+    When it runs: every `every` seconds, or at the times of `cron` (a crontab line, "0 18 * * *",
+    in the company's time zone) when given. `manage.py scheduler` queues each round as a task
+    (core.tasks.run_scheduled_job); `manage.py run_scheduled` runs one round of all, for cron."""
 
     key: str
     label: str
     run: callable
     every: int = 3600
+    cron: str = ""
 
 
 _scheduled_jobs: dict[str, ScheduledJob] = {}
 
 
-def register_scheduled_job(key, label, run, *, every=3600):
-    _scheduled_jobs[key] = ScheduledJob(key=key, label=label, run=run, every=every)
+def register_scheduled_job(key, label, run, *, every=3600, cron=""):
+    if cron and len(cron.split()) != 5:
+        raise ValueError(f"Scheduled job {key}: cron must have five fields (minute hour day month weekday), got {cron!r}")
+    _scheduled_jobs[key] = ScheduledJob(key=key, label=label, run=run, every=every, cron=cron)
 
 
 def scheduled_jobs():
     return sorted(_scheduled_jobs.values(), key=lambda job: job.key)
+
+
+def get_scheduled_job(key):
+    return _scheduled_jobs.get(key)
 
 
 # --- Imports (issue 8, point 8): each object type that can be imported from a spreadsheet ------

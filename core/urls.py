@@ -1,7 +1,7 @@
 from django.urls import path
 
 from .imports.urls import urlpatterns as import_urlpatterns
-from .views import auth, pages, reports
+from .views import auth, pages, reports, tasks
 
 
 def object_urlpatterns(model_name, plural, *, list=None, detail=None, edit=None, delete=None,
@@ -33,6 +33,8 @@ urlpatterns = [
     path("autocomplete/<str:object_type>/", pages.autocomplete, name="autocomplete"),
     path("shares/<str:object_type>/<int:pk>/", pages.share_manage, name="share_manage"),
     path("account/password/", auth.password_change, name="password_change"),
+    path("system/failed-tasks/", tasks.failed_tasks, name="failed_tasks"),
+    path("system/failed-tasks/<uuid:pk>/retry/", tasks.task_retry, name="task_retry"),
     *import_urlpatterns,
     # Report pages of every registered report (core/views/reports.py, docs/development/reports.md).
     path("reports/", reports.report_index, name="report_index"),

@@ -1,9 +1,9 @@
 """Background work of customers: the pool's periodic return and warnings."""
 
-from django_tasks import task
+from core.tasks import kedao_task
 
 
-@task()
+@kedao_task()
 def pool_housekeeping():
     """Return overdue customers to their pools and warn owners (the scheduled job, as a task)."""
     from .services.pool import pool_return_due

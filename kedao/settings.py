@@ -347,6 +347,15 @@ KEDAO = {
     # A CJK TrueType font file to embed in PDFs (quotes); empty: a font found on the machine, else
     # the standard CID font STSong-Light (sales/quotes/pdf.py).
     "PDF_FONT": os.environ.get("KEDAO_PDF_FONT", ""),
+    # Background tasks (core/tasks.py, docs/deployment.md): how many times a failing task runs before
+    # it is failed for good (and listed on the failed-tasks page); the wait before the first retry,
+    # each next wait TASK_RETRY_FACTOR times longer (1 min, 5 min, 25 min…), give or take 20 %.
+    "TASK_ATTEMPTS": int(os.environ.get("KEDAO_TASK_ATTEMPTS", "3")),
+    "TASK_RETRY_DELAY": float(os.environ.get("KEDAO_TASK_RETRY_DELAY", "60")),
+    "TASK_RETRY_FACTOR": float(os.environ.get("KEDAO_TASK_RETRY_FACTOR", "5")),
+    # A task still "running" this many seconds after it started is taken as lost with its worker
+    # and queued again: longer than the longest task (a large import), or it may run twice.
+    "TASK_STALE_AFTER": int(os.environ.get("KEDAO_TASK_STALE_AFTER", "3600")),
 }
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.

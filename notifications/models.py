@@ -78,3 +78,25 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.event}"
+
+
+class OutgoingMail(models.Model):
+    """One notification e-mail to one address, written when the notification is delivered and
+    marked sent by the worker in the transaction that sends it, so that a task run again (a retry,
+    a worker that died) sends only what was not sent (notifications.tasks). Not shown to anyone;
+    sent rows are deleted with old notifications (`notifications.prune`)."""
+
+    event = models.CharField(_("event"), max_length=100)
+    address = models.EmailField(_("address"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outgoing_mail_sent")]
+
+    def __str__(self):
+        return f"{self.address}: {self.subject}"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.registry import get_notification_event, notification_events
 from core.text import clean_text
 
-from .models import Notification, NotificationPreference
+from .models import Notification, NotificationPreference, OutgoingMail
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +88,16 @@ def _deliver(*, recipient_ids, event, title, body, url, actor_id, target_type_id
             rows.append(Notification(recipient_id=person.pk, event=event, title=title, body=body, url=url,
                                      actor_id=actor_id, target_type_id=target_type_id, target_id=target_id))
         if email and person.email:
-            mails.append([title, _mail_body(body, url), person.email])
-    if rows:
-        Notification.objects.bulk_create(rows)
-    if mails:
-        from .tasks import send_notification_mails
+            mails.append(OutgoingMail(event=event, subject=title, body=_mail_body(body, url), address=person.email))
+    with transaction.atomic():
+        if rows:
+            Notification.objects.bulk_create(rows)
+        if mails:
+            from .tasks import send_notification_mails
 
-        send_notification_mails.enqueue(mails)
+            # The mails and their task commit together: none is queued without its rows.
+            ids = [mail.pk for mail in OutgoingMail.objects.bulk_create(mails)]
+            send_notification_mails.enqueue(ids)
 
 
 def _absolute(path):
@@ -133,6 +136,7 @@ def notifications_prune(now=None):
     """The scheduled job: delete read notifications older than KEEP_READ_DAYS."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=KEEP_READ_DAYS)
     deleted, _by_model = Notification.objects.filter(read_at__isnull=False, created_at__lt=cutoff).delete()
+    OutgoingMail.objects.filter(sent_at__isnull=False, created_at__lt=cutoff).delete()
     return f"{deleted} old notifications deleted"
 
 

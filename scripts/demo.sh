@@ -9,10 +9,12 @@ mkdir -p var
 $PY manage.py migrate --no-input -v0
 $PY manage.py demo_data
 $PY manage.py collectstatic --no-input -v0
-$PY manage.py db_worker --interval 2 >var/worker.log 2>&1 &
+# The worker (django-tasks-db's db_worker that first recovers the work of stopped workers).
+$PY manage.py run_worker --interval 2 --no-reload >var/worker.log 2>&1 &
 worker=$!
-# The clock of periodic jobs (the pool's automatic return and warnings); cron/systemd in production.
-$PY manage.py run_scheduled --loop >var/scheduled.log 2>&1 &
+# The clock of periodic jobs (APScheduler; the pool's return and warnings, pruning, recovery): it
+# queues each due job for the worker. One per app server in production; only one fires.
+$PY manage.py scheduler >var/scheduled.log 2>&1 &
 scheduler=$!
 trap 'kill $worker $scheduler 2>/dev/null || true' EXIT INT TERM
 cat <<MSG

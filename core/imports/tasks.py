@@ -1,10 +1,10 @@
 """Background tasks (django-tasks): an import's commit and a large export run in the worker, so that
 no request waits for them (`manage.py db_worker` runs the queue; docs/deployment.md)."""
 
-from django_tasks import task
+from core.tasks import kedao_task
 
 
-@task()
+@kedao_task()
 def run_import_task(job_id):
     from core.registry import get_importer
 
@@ -21,7 +21,7 @@ def run_import_task(job_id):
     return run_import(job, importer).status
 
 
-@task()
+@kedao_task()
 def run_export_task(job_id):
     from .exporting import run_export
     from .models import ExportJob

@@ -100,7 +100,11 @@ def test_mail_waits_for_the_worker(people, django_capture_on_commit_callbacks):
     assert mail.outbox == []
     task = DBTaskResult.objects.get()
     assert task.task_path == "notifications.tasks.send_notification_mails"
-    assert task.args_kwargs["args"][0] == [["排队", task.args_kwargs["args"][0][0][1], "p0@example.cn"]]
+    from notifications.models import OutgoingMail
+
+    queued = OutgoingMail.objects.get()
+    assert task.args_kwargs["args"][0] == [queued.pk]
+    assert (queued.subject, queued.address, queued.sent_at) == ("排队", "p0@example.cn", None)
 
 
 def test_no_address_no_mail(people, settings, django_capture_on_commit_callbacks):

@@ -1,10 +1,10 @@
 """Sending a quote by e-mail, in the background worker (django-tasks): the PDF is drawn and the
 mail sent there, so no request waits for either; the quote is marked sent once the mail went."""
 
-from django_tasks import task
+from core.tasks import kedao_task
 
 
-@task()
+@kedao_task()
 def send_quote(*, quote_id, to, subject, message, actor_id, language):
     from django.conf import settings
     from django.core.exceptions import PermissionDenied, ValidationError
