@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "approvals",
     "customers",
     "sales",
+    "activities",
     "demo",
 ]
 

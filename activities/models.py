@@ -1,0 +1,124 @@
+"""Activities (M4): what sellers do with customers — tasks, calls, visits, meetings, notes, logged
+e-mails — each linked to a customer, a contact or an opportunity, with participants from any unit."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import ScopedModel
+from core.search import SearchKeyModel
+
+
+class ActivityKind(models.TextChoices):
+    TASK = "task", _("Task")
+    CALL = "call", _("Call")
+    VISIT = "visit", _("Visit")
+    MEETING = "meeting", _("Meeting")
+    NOTE = "note", _("Note")
+    EMAIL = "email", _("E-mail")
+
+
+# Kinds that are a contact with the customer: done, they set the customer's last-contacted date.
+CONTACT_KINDS = (ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MEETING, ActivityKind.EMAIL, ActivityKind.NOTE)
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+
+
+class Activity(ScopedModel, SearchKeyModel):
+    """One thing done or to do. Visible to whoever the owner's scope reaches, and to its
+    participants (activities.access)."""
+
+    search_text_fields = ("subject",)
+    picker_detail_fields = ("customer",)
+
+    kind = models.CharField(_("type"), max_length=10, choices=ActivityKind.choices, default=ActivityKind.TASK)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    all_day = models.BooleanField(_("all day"), default=False)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=10, choices=ActivityStatus.choices,
+                              default=ActivityStatus.PLANNED)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True, editable=False)
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="activities")
+    contact = models.ForeignKey("customers.Contact", verbose_name=_("contact"), on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="activities")
+    opportunity = models.ForeignKey("sales.Opportunity", verbose_name=_("opportunity"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="activities")
+    participants = models.ManyToManyField("org.Employee", verbose_name=_("participants"), blank=True,
+                                          related_name="activities_joined")
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    checkin_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checkin_place = models.CharField(_("check-in place"), max_length=200, blank=True)
+    checkin_lat = models.DecimalField(_("check-in latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                      validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    checkin_lng = models.DecimalField(_("check-in longitude"), max_digits=9, decimal_places=6, null=True,
+                                      blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    email_from = models.CharField(_("e-mail from"), max_length=254, blank=True)
+    email_to = models.CharField(_("e-mail to"), max_length=500, blank=True)
+    remind_minutes_before = models.PositiveIntegerField(
+        _("remind minutes before"), null=True, blank=True, validators=[MaxValueValidator(60 * 24 * 30)],
+        help_text=_("Empty: no reminder."))
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ("-starts_at", "-pk")
+        indexes = [
+            models.Index(fields=["owner", "starts_at"], name="activity_owner_start"),
+            models.Index(fields=["org_unit", "starts_at"], name="activity_unit_start"),
+            models.Index(fields=["customer", "starts_at"], name="activity_customer_start"),
+            models.Index(fields=["opportunity", "starts_at"], name="activity_opp_start"),
+            models.Index(fields=["status", "due_at"], name="activity_status_due"),
+            models.Index(fields=["owner", "done_at"], name="activity_owner_done"),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def when(self):
+        """The time that places the activity: its start, else its due time (tasks)."""
+        return self.starts_at or self.due_at
+
+    def clean(self):
+        self.subject = " ".join((self.subject or "").split())
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The end is before the start.")
+        if self.ends_at and not self.starts_at:
+            errors["starts_at"] = _("Give the start too.")
+        if self.kind == ActivityKind.TASK and not (self.due_at or self.starts_at):
+            errors["due_at"] = _("A task needs a due time.")
+        if self.kind in (ActivityKind.VISIT, ActivityKind.MEETING, ActivityKind.CALL) and not self.starts_at:
+            errors["starts_at"] = _("Give the time of the %(kind)s.") % {"kind": self.get_kind_display().lower()}
+        if (self.checkin_lat is None) != (self.checkin_lng is None):
+            errors["checkin_lng" if self.checkin_lng is None else "checkin_lat"] = _(
+                "Give both latitude and longitude.")
+        # The links must agree: a contact of the customer, a deal of the customer.
+        if self.contact_id and self.customer_id and self.contact.customer_id != self.customer_id:
+            errors["contact"] = _("This contact belongs to another customer.")
+        if self.opportunity_id and self.customer_id and self.opportunity.customer_id != self.customer_id:
+            errors["opportunity"] = _("This opportunity is for another customer.")
+        if errors:
+            raise ValidationError(errors)
+        if not self.customer_id:
+            if self.contact_id:
+                self.customer_id = self.contact.customer_id
+            elif self.opportunity_id:
+                self.customer_id = self.opportunity.customer_id

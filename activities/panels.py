@@ -1,0 +1,88 @@
+"""What activities add to other objects' pages (registries: customers and sales import nothing from
+here): a panel on the customer page, a tab on the deal workspace, entries on the customer's
+timeline, "Mark done" on an activity, and the seller's open tasks on the home page."""
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import register_action, register_home_slot, register_panel, register_timeline_source
+from core.timeline import Entry, before_q
+from org.permissions import has_perm
+
+from .models import Activity, ActivityKind, ActivityStatus
+
+PANEL_ROWS = 20
+TIMELINE = "activities.done"
+ICONS = {ActivityKind.TASK: "check2-square", ActivityKind.CALL: "telephone", ActivityKind.VISIT: "geo-alt",
+         ActivityKind.MEETING: "people", ActivityKind.NOTE: "journal-text", ActivityKind.EMAIL: "envelope"}
+
+
+def _panel(request, rows, add_query):
+    can_add = has_perm(request.user, Activity, "add")
+    add_url = f"{reverse('activities:activity_add')}?{add_query}"
+    for row in rows:
+        row.icon_name = ICONS.get(row.kind, "clock-history")
+    return render_to_string("activities/panels/activities.html", {
+        "rows": rows, "can_add": can_add, "add_url": add_url,
+        "kinds": [(kind, label, ICONS[kind]) for kind, label in ActivityKind.choices],
+        "more_url": f"{reverse('activities:activity_list')}?{add_query}"}, request=request)
+
+
+def customer_activities_panel(request, customer):
+    if not has_perm(request.user, Activity, "view"):
+        return None
+    rows = list(Activity.objects.visible_to(request.user, "view").filter(customer=customer)
+                .select_related("owner", "contact", "opportunity").order_by("-starts_at", "-pk")[:PANEL_ROWS])
+    return _panel(request, rows, f"customer={customer.pk}")
+
+
+def opportunity_activities_panel(request, opportunity):
+    if not has_perm(request.user, Activity, "view"):
+        return None
+    rows = list(Activity.objects.visible_to(request.user, "view").filter(opportunity=opportunity)
+                .select_related("owner", "contact").order_by("-starts_at", "-pk")[:PANEL_ROWS])
+    return _panel(request, rows, f"opportunity={opportunity.pk}&customer={opportunity.customer_id}")
+
+
+def timeline_entries(user, customer, cursor, limit):
+    """Done activities of the customer, by when they happened (one indexed query with a LIMIT)."""
+    if not has_perm(user, Activity, "view"):
+        return []
+    rows = (Activity.objects.visible_to(user, "view")
+            .filter(before_q(cursor, TIMELINE, time_field="starts_at"), customer=customer,
+                    status=ActivityStatus.DONE, starts_at__isnull=False)
+            .select_related("owner", "contact").order_by("-starts_at", "-pk")[:limit])
+    return [Entry(time=a.starts_at, id=a.pk, icon=ICONS.get(a.kind, "clock-history"),
+                  title=gettext("%(kind)s: %(subject)s") % {"kind": a.get_kind_display(), "subject": a.subject},
+                  body=" · ".join(str(part) for part in (a.contact or "", a.checkin_place, a.description[:200]) if part),
+                  url=a.get_absolute_url(), actor=str(a.owner or "")) for a in rows]
+
+
+def my_open_tasks(user):
+    """Planned tasks and visits of mine due by the end of today, the overdue first."""
+    end = timezone.localtime().replace(hour=23, minute=59, second=59)
+    return list(Activity.objects.filter(owner=user, status=ActivityStatus.PLANNED)
+                .filter(Q(due_at__lte=end) | Q(due_at__isnull=True, starts_at__lte=end))
+                .order_by("due_at", "starts_at", "pk")[:5])
+
+
+def register():
+    from customers.models import Customer
+    from sales.models import Opportunity
+    from sales.workspace.page import register_workspace_tab
+
+    register_panel(Customer, _("Activities"), customer_activities_panel, order=15, key="activities")
+    register_panel(Opportunity, _("Activities"), opportunity_activities_panel, order=60, key="deal-activities")
+    register_workspace_tab("activities", _("Activities"), ("deal-activities",), order=25)
+    register_timeline_source(Customer, TIMELINE, _("Activities"), timeline_entries, order=30)
+    register_action(Activity, "complete", _("Mark done"),
+                    lambda activity: reverse("activities:activity_complete", args=[activity.pk])
+                    if activity.status == ActivityStatus.PLANNED else None,
+                    icon="check2-circle", permission="change", order=10, method="post")
+    register_home_slot("activities.today", _("My tasks for today"), my_open_tasks, icon="check2-square", order=20,
+                       hint=_("Planned tasks, calls and visits due today or overdue."),
+                       more_url=lambda user: f"{reverse('activities:activity_list')}?owner={user.pk}&status=planned")

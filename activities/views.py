@@ -1,0 +1,52 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.views.generic import ObjectEditView, object_views
+
+from . import filtersets, forms, tables
+from .models import Activity, ActivityKind
+from .services import activity_complete, activity_save
+
+
+class ActivityEditView(ObjectEditView):
+    queryset = Activity.objects.all()
+    form_class = forms.ActivityForm
+    save_service = staticmethod(activity_save)
+
+    def initial_from_query(self):
+        """Also the type from ?kind= ("Log a visit" on a customer's page)."""
+        values = super().initial_from_query()
+        kind = self.request.GET.get("kind")
+        if kind in ActivityKind.values:
+            values["kind"] = kind
+        return values
+
+
+activity = object_views(
+    Activity,
+    queryset=Activity.objects.select_related("customer", "contact", "opportunity", "owner", "org_unit",
+                                             "updated_by").prefetch_related("participants"),
+    list_queryset=Activity.objects.select_related("customer", "opportunity", "owner", "org_unit"),
+    filterset=filtersets.ActivityFilterSet, table=tables.ActivityTable, form=forms.ActivityForm,
+    bulk_edit_form=forms.ActivityBulkEditForm, save_service=activity_save,
+    detail_fields=("kind", "subject", "status", "starts_at", "ends_at", "due_at", "done_at", "priority", "customer",
+                   "contact", "opportunity", "participants", "location", "checkin_at", "checkin_place",
+                   "email_from", "email_to", "remind_minutes_before", "description"),
+    highlights=("kind", "status", "starts_at", "customer"),
+    detail={"hide_when_empty": ("ends_at", "due_at", "done_at", "contact", "opportunity", "location", "checkin_at",
+                                "checkin_place", "email_from", "email_to", "remind_minutes_before")})
+activity["edit"] = ActivityEditView
+
+
+@require_POST
+def activity_complete_view(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    obj = get_object_or_404(Activity.objects.visible_to(request.user, "view"), pk=pk)
+    done = activity_complete(activity=obj, actor=request.user)
+    messages.success(request, _("“%(subject)s” is done.") % {"subject": done.subject})
+    return HttpResponseRedirect(done.get_absolute_url())
