@@ -1,9 +1,7 @@
 """Activities: the generated suites (pages, API, bad input, scope with participants, query counts,
 random org trees), and what activities do to the records they are linked to."""
 
-import datetime
 
-from django.utils import timezone
 
 from activities.models import Activity
 from activities.tests.expectations import ActivityRecords

@@ -71,7 +71,7 @@ def test_a_deal_activity_moves_the_deals_last_activity_and_shows_on_its_workspac
 
 
 def test_the_customer_page_and_timeline_show_done_activities_the_reader_may_see(client, world):
-    seller, other = world.users["seller1"], world.users["seller2"]
+    seller = world.users["seller1"]
     customer = CustomerFactory(owner=seller)
     ActivityFactory(owner=seller, customer=customer, subject="上门拜访", status="done",
                     starts_at=timezone.now() - datetime.timedelta(days=1))
