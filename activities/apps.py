@@ -9,7 +9,7 @@ class ActivitiesConfig(AppConfig):
     def ready(self):
         from core.registry import register_demo_builder, register_menu_item, register_object_type
 
-        from . import access, demo, panels
+        from . import access, demo, panels, reports
         from .filtersets import ActivityFilterSet
         from .models import Activity
 
@@ -18,4 +18,5 @@ class ActivitiesConfig(AppConfig):
         register_menu_item(group, _("Activities"), "activities:activity_list", Activity, order=30)
         access.register()
         panels.register()
+        reports.register()
         register_demo_builder("activities", demo.build, order=50)  # after sales: links deals
