@@ -54,9 +54,10 @@ def build(ctx):
     contacts = {}
     for pk, customer_id in Contact.objects.order_by("pk").values_list("pk", "customer_id"):
         contacts.setdefault(customer_id, []).append(pk)
-    deals = {}
-    for pk, customer_id in Opportunity.objects.filter(status="open").order_by("pk").values_list("pk", "customer_id"):
-        deals.setdefault(customer_id, []).append(pk)
+    deals = {}  # the seller's own open deals of each customer: what they would link
+    for pk, customer_id, owner_id in (Opportunity.objects.filter(status="open").order_by("pk")
+                                      .values_list("pk", "customer_id", "owner_id")):
+        deals.setdefault((customer_id, owner_id), []).append(pk)
     people = dict(Employee.objects.filter(pk__in=customers).values_list("pk", "unit_id"))
     managers = dict(Employee.objects.filter(pk__in=customers).values_list("pk", "manager_id"))
 
@@ -75,6 +76,8 @@ def build(ctx):
                 past = offset < 0 or (offset == 0 and rng.random() < 0.5)
                 kind = rng.choices([ActivityKind.CALL, ActivityKind.VISIT, ActivityKind.MEETING, ActivityKind.NOTE,
                                     ActivityKind.EMAIL, ActivityKind.TASK], weights=[30, 25, 8, 10, 7, 20])[0]
+                if not past and kind in (ActivityKind.NOTE, ActivityKind.EMAIL):
+                    kind = ActivityKind.CALL  # notes and mails are logged when done, not planned
                 hour = rng.randint(9, 17)
                 start = _at(day, hour, rng.choice((0, 15, 30, 45)))
                 row = Activity(kind=kind, owner_id=seller_id, org_unit_id=unit_id, customer_id=customer_id,
@@ -82,8 +85,8 @@ def build(ctx):
                                created_by_id=seller_id, updated_by_id=seller_id)
                 if customer_id in contacts and rng.random() < 0.7:
                     row.contact_id = rng.choice(contacts[customer_id])
-                if customer_id in deals and rng.random() < 0.5:
-                    row.opportunity_id = rng.choice(deals[customer_id])
+                if (customer_id, seller_id) in deals and rng.random() < 0.5:
+                    row.opportunity_id = rng.choice(deals[(customer_id, seller_id)])
                 if kind == ActivityKind.TASK:
                     row.subject = rng.choice(TASKS)
                     row.due_at = _at(day, 18)

@@ -36,8 +36,8 @@ class ActivityFilterSet(KedaoFilterSet):
                                                widget=AutocompleteSelect("customers.contact"))
     opportunity = django_filters.ModelChoiceFilter(queryset=Opportunity.objects.all(), label=_("Opportunity"),
                                                    widget=AutocompleteSelect("sales.opportunity"))
-    starts_after = django_filters.DateFilter(method="filter_starts_after", label=_("From"))
-    starts_before = django_filters.DateFilter(method="filter_starts_before", label=_("Until"))
+    starts_after = django_filters.DateFilter(method="filter_starts_after", label=_("Starting from"))
+    starts_before = django_filters.DateFilter(method="filter_starts_before", label=_("Starting until"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
     class Meta:

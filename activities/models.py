@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import ScopedModel
 from core.search import SearchKeyModel
@@ -15,8 +16,8 @@ class ActivityKind(models.TextChoices):
     CALL = "call", _("Call")
     VISIT = "visit", _("Visit")
     MEETING = "meeting", _("Meeting")
-    NOTE = "note", _("Note")
-    EMAIL = "email", _("E-mail")
+    NOTE = "note", pgettext_lazy("activity type", "Note")
+    EMAIL = "email", pgettext_lazy("activity type", "E-mail")
 
 
 # Kinds that are a contact with the customer: done, they set the customer's last-contacted date.
