@@ -80,5 +80,8 @@ class CustomersConfig(AppConfig):
         register_notification_event(
             "customers.customer.owner_changed", _("Customer owner changed"), model=Customer,
             description=_("A customer was handed over to another owner; the new owner is told."))
+        register_notification_event(
+            "customers.pool_warning", _("Customers returning to the pool soon"), model=Customer, email=True,
+            description=_("Your customers not followed up in time return to the public pool: a warning first."))
         register_report("customers.by_level", _("Customers by level"), selectors.customers_by_level,
                         model=Customer, description=_("How many customers you can see at each level."))

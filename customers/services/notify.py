@@ -1,9 +1,9 @@
-"""Warnings to owners whose customers will return to the pool soon (e-mail; the home page shows
-the same list in-app, customers/panels.py)."""
+"""Warnings to owners whose customers will return to the pool soon, through the one notification
+service (in the notification centre, and by e-mail unless the owner switched it off); the home
+page shows the same list, customers/pool_ui.py."""
 
 from django.conf import settings
-from django.core.mail import send_mail as django_send_mail
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -12,10 +12,14 @@ from org.models import Employee
 
 from ..models import Customer
 
+POOL_WARNING = "customers.pool_warning"
+
 
 def warn_owners(*, now=None, rules=None, send_mail=True):
-    """Mark customers entering their warning window as warned and mail each owner who has an
-    e-mail address one message listing them. Returns how many customers were warned."""
+    """Mark customers entering their warning window as warned and tell each owner once, listing
+    them (`send_mail=False`: mark only). Returns how many customers were warned."""
+    from notifications.services import notify
+
     from .pool import returning_soon, returns_at, rules_by_unit
 
     now = now or timezone.now()
@@ -32,13 +36,12 @@ def warn_owners(*, now=None, rules=None, send_mail=True):
     if send_mail:
         for owner_id, customers in by_owner.items():
             owner = owners.get(owner_id)
-            if owner is None or not owner.email or not owner.is_active:
+            if owner is None or not owner.is_active:
                 continue
             lines = [f"- {c.name}: {format_date(timezone.localtime(returns_at(c, rules)).date())}" for c in customers]
             with translation.override(settings.LANGUAGE_CODE):
                 subject = _("%(count)d of your customers return to the pool soon") % {"count": len(customers)}
                 body = "\n".join([_("Contact them before the date shown, or they return to the public pool:"),
                                   "", *lines])
-            transaction.on_commit(lambda s=subject, b=body, to=owner.email: django_send_mail(
-                s, b, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True))
+            notify(recipients=[owner], event=POOL_WARNING, title=subject, body=body, url=reverse("home"))
     return len(due)

@@ -12,11 +12,12 @@ two tabs cannot both pass the caps.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DateTimeField, F, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.models import ObjectChange
@@ -215,6 +216,12 @@ def customer_assign(*, customer, to_user, actor, reason="", now=None):
                                 org_unit_id=stored.org_unit_id, reason=reason)
         _audit_move(stored, actor=actor, kind=PoolMove.Kind.ASSIGNED, before_owner=None,
                     before_unit=stored.org_unit, reason=reason)
+        from notifications.services import notify
+
+        with translation.override(settings.LANGUAGE_CODE):
+            title = _("%(actor)s assigned the customer “%(name)s” to you") % {"actor": actor, "name": stored.name}
+        notify(recipients=[to_user], event="customers.customer.owner_changed", title=title, body=reason,
+               url=stored.get_absolute_url(), actor=actor, target=stored)
     return stored
 
 

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -157,10 +156,17 @@ def test_claim_needs_the_right_to_change_customers(world):
 
 
 def test_manager_assigns_from_the_pool_to_someone_in_their_scope(world):
+    from notifications.models import Notification
+
     customer = pool_customer(world.units["north"])
-    services.customer_assign(customer=customer, to_user=world.seller3, actor=world.north_manager, reason="天津客户")
+    with django_capture_on_commit():
+        services.customer_assign(customer=customer, to_user=world.seller3, actor=world.north_manager,
+                                 reason="天津客户")
     customer.refresh_from_db()
     assert (customer.owner, customer.org_unit) == (world.seller3, world.units["nb2"])
+    # The new owner is told, through the notification centre.
+    notice = Notification.objects.get(recipient=world.seller3, event="customers.customer.owner_changed")
+    assert customer.name in notice.title and notice.body == "天津客户"
     move = PoolMove.objects.get(customer=customer)
     assert (move.kind, move.actor, move.reason) == ("assigned", world.north_manager, "天津客户")
     assert "天津客户" in history(customer)[-1].postchange_data["pool"]
@@ -309,14 +315,19 @@ def test_overdue_customers_return_and_owners_are_warned_first(world):
     assert "30" in history(overdue)[-1].postchange_data["pool"]
     for customer in (contacted, soon, reassigned, south):
         assert Customer.objects.get(pk=customer.pk).owner is not None
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["seller1@example.cn"] and "即将回收" in mail.outbox[0].body
+    # Through the one notification service: in the notification centre, and a mail for the worker.
+    from notifications.models import Notification, OutgoingMail
+
+    notice = Notification.objects.get(recipient=world.seller1, event="customers.pool_warning")
+    assert "即将回收" in notice.body
+    queued = OutgoingMail.objects.get(event="customers.pool_warning")
+    assert queued.address == "seller1@example.cn" and "即将回收" in queued.body
     assert Customer.objects.get(pk=soon.pk).return_warned_at is not None
 
     # The next round warns nobody twice; a contact restarts the clock and allows a later warning.
     with django_capture_on_commit():
         assert services.pool_return_due(now=now + datetime.timedelta(hours=1)) == (0, 0)
-    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(event="customers.pool_warning").count() == 1
     services.customer_touch(customer=soon, actor=world.seller1)
     assert Customer.objects.get(pk=soon.pk).return_warned_at is None
     # Three days later without the contact it would have gone; with it, it stays.
