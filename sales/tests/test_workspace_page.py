@@ -24,8 +24,8 @@ def test_the_page_is_arranged_in_tabs_with_the_stage_path(client, world):
     deal = OpportunityFactory(owner=seller, name="华北数据中心项目")
     client.force_login(seller)
     html = client.get(deal.get_absolute_url()).content.decode()
-    # Quotes sit in the overview; approvals (the approvals app) get a tab of their own.
-    assert tabs(html) == ["overview", "team", "documents", "competition", "strategy", "panel-approvals",
+    # Quotes sit in the overview; activities and approvals (their apps) get tabs of their own.
+    assert tabs(html) == ["overview", "team", "activities", "documents", "competition", "strategy", "panel-approvals",
                           "history"]
     # The path: every open stage in order, the deal's stage marked as the current step.
     path = html[html.index('data-testid="stage-path"'):html.index("</ol>", html.index('data-testid="stage-path"'))]
@@ -54,7 +54,7 @@ def test_a_panel_another_app_registers_gets_its_own_tab(client, world):
     try:
         client.force_login(seller)
         html = client.get(deal.get_absolute_url()).content.decode()
-        assert tabs(html) == ["overview", "team", "documents", "competition", "strategy", "panel-expenses",
+        assert tabs(html) == ["overview", "team", "activities", "documents", "competition", "strategy", "panel-expenses",
                               "panel-approvals", "history"]
         panel = client.get(f"/panels/sales.opportunity/{deal.pk}/expenses/")
         assert "费用明细" in panel.content.decode()
