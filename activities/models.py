@@ -123,3 +123,6 @@ class Activity(ScopedModel, SearchKeyModel):
                 self.customer_id = self.contact.customer_id
             elif self.opportunity_id:
                 self.customer_id = self.opportunity.customer_id
+
+
+from .calendar_models import CalendarFeed  # noqa: E402,F401  (the calendar's own model, kept in its module)

@@ -2,10 +2,14 @@ from django.urls import path
 
 from core.urls import object_urlpatterns
 
-from . import views
+from . import calendar_views, views
 
 app_name = "activities"
 urlpatterns = [
+    path("activities/calendar/", calendar_views.calendar_page, name="calendar"),
+    path("activities/calendar/move/<int:pk>/", calendar_views.calendar_move, name="calendar_move"),
+    path("activities/calendar/feed/", calendar_views.calendar_feed_page, name="calendar_feed"),
+    path("activities/calendar/feed/<str:token>.ics", calendar_views.calendar_feed_ics, name="calendar_feed_ics"),
     path("activities/<int:pk>/complete/", views.activity_complete_view, name="activity_complete"),
     *object_urlpatterns("activity", "activities", **views.activity),
 ]

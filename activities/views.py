@@ -1,7 +1,10 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,12 +21,35 @@ class ActivityEditView(ObjectEditView):
     save_service = staticmethod(activity_save)
 
     def initial_from_query(self):
-        """Also the type from ?kind= ("Log a visit" on a customer's page)."""
+        """Also the type from ?kind= ("Log a visit" on a customer's page), and the times from
+        ?starts_at= / ?ends_at= / ?due_at= (local "YYYY-MM-DDTHH:MM") and ?all_day=1 (a calendar
+        slot clicked). Anything unreadable is left out: the form is only prefilled."""
         values = super().initial_from_query()
         kind = self.request.GET.get("kind")
         if kind in ActivityKind.values:
             values["kind"] = kind
+        for name in ("starts_at", "ends_at", "due_at"):
+            moment = _local_moment(self.request.GET.get(name, ""))
+            if moment is not None:
+                values[name] = moment
+        if values.get("ends_at") and (not values.get("starts_at") or values["ends_at"] < values["starts_at"]):
+            del values["ends_at"]
+        if self.request.GET.get("all_day") == "1":
+            values["all_day"] = True
         return values
+
+
+def _local_moment(text):
+    """A local "YYYY-MM-DDTHH:MM" as an aware datetime, or None."""
+    if not text or len(text) > 32:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if not (1900 <= moment.year <= 2999):
+        return None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 activity = object_views(
