@@ -43,3 +43,22 @@ def world(db):
     from core.testing.world import build_world
 
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_of_the_migrations(request, django_db_blocker):
+    """Put back the rows data migrations load (the GB/T 4754 industries) when a transactional test
+    earlier in this worker flushed them: pytest-xdist runs a file's transactional tests (worker,
+    scheduler and race tests) among the other files', not at the end, and a flush empties every table."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+        return
+    import importlib
+
+    from django.apps import apps
+
+    from customers.models import Industry
+
+    with django_db_blocker.unblock():
+        if not Industry._base_manager.filter(code="C").exists():
+            importlib.import_module("customers.migrations.0014_load_classification").load_industries(apps, None)
