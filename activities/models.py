@@ -122,3 +122,6 @@ class Activity(ScopedModel, SearchKeyModel):
                 self.customer_id = self.contact.customer_id
             elif self.opportunity_id:
                 self.customer_id = self.opportunity.customer_id
+
+
+from .models_reports import DailyReport, DailyReportComment, Plan, PlanComment, PlanPeriod  # noqa: E402, F401
