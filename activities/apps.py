@@ -19,8 +19,8 @@ class ActivitiesConfig(AppConfig):
         from .models import Activity, DailyReport, Plan
 
         register_object_type(Activity, filterset=ActivityFilterSet, searchable=True)
-        # Daily reports are written by the system: people only read and export them.
-        register_object_type(DailyReport, filterset=DailyReportFilterSet, actions=("view", "export"))
+        # Daily reports are written by the system: no page or API adds, edits or deletes one.
+        register_object_type(DailyReport, filterset=DailyReportFilterSet, actions=("view", "change", "delete", "export"))
         register_object_type(Plan, filterset=PlanFilterSet)
         group = _("Activities")
         register_menu_item(group, _("Activities"), "activities:activity_list", Activity, order=30)

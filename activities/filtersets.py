@@ -60,8 +60,8 @@ class ActivityFilterSet(KedaoFilterSet):
 
 
 class DailyReportFilterSet(KedaoFilterSet):
-    search_fields = ("owner__search_key",)
-    ordering_fields = ("date", ("owner__username", "owner"))
+    search_fields = ("owner__search_key", "summary")
+    ordering_fields = ("date", "summary", ("owner__username", "owner"))
 
     owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.all(), label=_("Seller"),
                                              widget=AutocompleteSelect("org.employee"))
@@ -80,7 +80,7 @@ class DailyReportFilterSet(KedaoFilterSet):
 
 class PlanFilterSet(KedaoFilterSet):
     search_fields = ("owner__search_key", "notes")
-    ordering_fields = ("starts_on", "period", "updated_at", ("owner__username", "owner"))
+    ordering_fields = ("starts_on", "period", "notes", "updated_at", ("owner__username", "owner"))
 
     period = django_filters.ChoiceFilter(choices=PlanPeriod.choices, label=_("Period"))
     owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.all(), label=_("Seller"),

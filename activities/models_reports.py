@@ -25,6 +25,8 @@ class DailyReport(ScopedModel):
     date = models.DateField(_("date"))
     figures = models.JSONField(_("figures"), default=dict, blank=True, editable=False)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True, editable=False)
+    # What the figures do not say (a seller's or the builder's remark); searched by the list.
+    summary = models.CharField(_("summary"), max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("daily report")

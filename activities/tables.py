@@ -25,7 +25,7 @@ class ActivityTable(KedaoTable):
 
 
 class DailyReportTable(KedaoTable):
-    date = tables.Column(linkify=True)
+    summary = tables.Column(linkify=True)
     owner = tables.Column(verbose_name=_("Seller"), order_by=("owner__username",))
     org_unit = tables.Column(orderable=False)
     calls = tables.Column(accessor="figures__calls", verbose_name=_("Calls"), orderable=False, default=0)
@@ -44,22 +44,22 @@ class DailyReportTable(KedaoTable):
 
     class Meta(KedaoTable.Meta):
         model = DailyReport
-        fields = ("pk", "date", "owner", "org_unit")
-        sequence = ("pk", "date", "owner", "org_unit", "calls", "visits", "meetings", "new_customers",
+        fields = ("pk", "summary", "date", "owner", "org_unit")
+        sequence = ("pk", "summary", "date", "owner", "org_unit", "calls", "visits", "meetings", "new_customers",
                     "opportunities_created", "opportunities_won", "tasks_done", "tasks_overdue")
 
     default_hidden = ("org_unit",)
 
 
 class PlanTable(KedaoTable):
-    starts_on = tables.Column(linkify=True)
+    notes = tables.Column(linkify=True)
     owner = tables.Column(verbose_name=_("Seller"), order_by=("owner__username",))
     org_unit = tables.Column(orderable=False)
     updated_at = DateTimeColumn(format="Y-m-d H:i")
 
     class Meta(KedaoTable.Meta):
         model = Plan
-        fields = ("pk", "starts_on", "period", "owner", "org_unit", "target_visits", "target_calls",
+        fields = ("pk", "notes", "starts_on", "period", "owner", "org_unit", "target_visits", "target_calls",
                   "target_opportunities", "target_amount", "updated_at")
 
     default_hidden = ("org_unit", "updated_at")

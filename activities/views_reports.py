@@ -24,7 +24,7 @@ PERIODS = (("day", _("Day")), ("week", _("Week")), ("month", _("Month")))
 dailyreport = object_views(
     DailyReport, queryset=DailyReport.objects.select_related("owner", "org_unit"),
     filterset=filtersets.DailyReportFilterSet, table=tables.DailyReportTable, form=None,
-    detail_fields=("date", "built_at"), highlights=("owner", "date"), views=("list", "detail"),
+    detail_fields=("date", "summary", "built_at"), highlights=("owner", "date"), views=("list", "detail"),
     list={"bulk_edit": False})
 
 plan = object_views(

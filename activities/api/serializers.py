@@ -22,7 +22,7 @@ class ActivitySerializer(ScopedModelSerializer):
 class DailyReportSerializer(ScopedModelSerializer):
     class Meta:
         model = DailyReport
-        fields = (*ScopedModelSerializer.base_fields, "date", "figures", "built_at")
+        fields = (*ScopedModelSerializer.base_fields, "date", "summary", "figures", "built_at")
         read_only_fields = fields
 
 
