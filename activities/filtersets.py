@@ -10,7 +10,7 @@ from customers.models import Contact, Customer
 from org.models import Employee, OrgUnit
 from sales.models import Opportunity
 
-from .models import Activity, ActivityKind, ActivityStatus, Priority
+from .models import Activity, ActivityKind, ActivityStatus, DailyReport, Plan, PlanPeriod, Priority
 
 
 def day_start(value):
@@ -57,3 +57,42 @@ class ActivityFilterSet(KedaoFilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = {"status": ActivityStatus.PLANNED, "due_at__lt": timezone.now()}
         return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+
+
+class DailyReportFilterSet(KedaoFilterSet):
+    search_fields = ("owner__search_key", "summary")
+    ordering_fields = ("date", "summary", ("owner__username", "owner"))
+
+    owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.all(), label=_("Seller"),
+                                             widget=AutocompleteSelect("org.employee"))
+    org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Org unit"),
+                                                method="in_unit_subtree", widget=AutocompleteSelect("org.orgunit"))
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = DailyReport
+        fields = ["owner", "org_unit", "date_from", "date_to"]
+
+    def in_unit_subtree(self, queryset, name, value):
+        return queryset.filter(org_unit__in=value.subtree().values("pk"))
+
+
+class PlanFilterSet(KedaoFilterSet):
+    search_fields = ("owner__search_key", "notes")
+    ordering_fields = ("starts_on", "period", "notes", "updated_at", ("owner__username", "owner"))
+
+    period = django_filters.ChoiceFilter(choices=PlanPeriod.choices, label=_("Period"))
+    owner = django_filters.ModelChoiceFilter(queryset=Employee.objects.all(), label=_("Seller"),
+                                             widget=AutocompleteSelect("org.employee"))
+    org_unit = django_filters.ModelChoiceFilter(queryset=OrgUnit.objects.all(), label=_("Org unit"),
+                                                method="in_unit_subtree", widget=AutocompleteSelect("org.orgunit"))
+    starts_from = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte", label=_("From"))
+    starts_to = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = Plan
+        fields = ["period", "owner", "org_unit", "starts_from", "starts_to"]
+
+    def in_unit_subtree(self, queryset, name, value):
+        return queryset.filter(org_unit__in=value.subtree().values("pk"))

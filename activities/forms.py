@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BulkEditForm, KedaoModelForm
 from core.widgets import AutocompleteSelect
 
-from .models import Activity, ActivityStatus, Priority
+from .models import Activity, ActivityStatus, Plan, Priority
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -37,3 +37,23 @@ class ActivityForm(KedaoModelForm):
 class ActivityBulkEditForm(BulkEditForm):
     status = forms.ChoiceField(choices=[("", "—"), *ActivityStatus.choices], label=_("Status"))
     priority = forms.ChoiceField(choices=[("", "—"), *Priority.choices], label=_("Priority"))
+
+
+class PlanForm(KedaoModelForm):
+    class Meta:
+        model = Plan
+        fields = ("period", "starts_on", "target_visits", "target_calls", "target_opportunities", "target_amount",
+                  "notes", "review", "owner")
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "owner": AutocompleteSelect("org.employee"),
+                   "notes": forms.Textarea(attrs={"rows": 3}), "review": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(is_active=True)
+        self.fields["owner"].required = False
+        self.fields["owner"].help_text = _("Empty: you.")
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

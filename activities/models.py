@@ -126,3 +126,4 @@ class Activity(ScopedModel, SearchKeyModel):
 
 
 from .calendar_models import CalendarFeed  # noqa: E402,F401  (the calendar's own model, kept in its module)
+from .models_reports import DailyReport, DailyReportComment, Plan, PlanComment, PlanPeriod  # noqa: E402, F401

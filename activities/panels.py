@@ -86,3 +86,54 @@ def register():
     register_home_slot("activities.today", _("My tasks for today"), my_open_tasks, icon="check2-square", order=20,
                        hint=_("Planned tasks, calls and visits due today or overdue."),
                        more_url=lambda user: f"{reverse('activities:activity_list')}?owner={user.pk}&status=planned")
+
+
+# --- Daily reports and plans ---------------------------------------------------------------------
+
+
+def daily_report_figures_panel(request, report):
+    from core.registry import daily_figures
+
+    from .daily import as_number
+
+    rows = []
+    for figure in daily_figures():
+        value = as_number(figure.kind, (report.figures or {}).get(figure.key))
+        link = figure.link(report.owner, report.date, report.date) if figure.link and value else None
+        rows.append({"label": figure.label, "cells": [(gettext("Value"), value, link)]})
+    return render_to_string("activities/panels/figures.html", {
+        "rows": rows, "first_label": gettext("Figure"), "columns": [gettext("Value")]}, request=request)
+
+
+def daily_report_comments_panel(request, report):
+    comments = report.comments.select_related("author")[:200]
+    return render_to_string("activities/panels/comments.html", {
+        "comments": comments, "action": reverse("activities:dailyreport_comment", args=[report.pk])}, request=request)
+
+
+def plan_check_panel(request, plan):
+    from .reporting import plan_check
+
+    rows = [{"label": row["label"], "cells": [(gettext("Planned"), row["target"], None),
+                                              (gettext("Done"), row["done"], None),
+                                              (gettext("Gap"), row["gap"], None),
+                                              ("%", "" if row["percent"] is None else f"{row['percent']} %", None)]}
+            for row in plan_check(plan)]
+    return render_to_string("activities/panels/figures.html", {
+        "rows": rows, "first_label": gettext("Figure"),
+        "columns": [gettext("Planned"), gettext("Done"), gettext("Gap"), "%"]}, request=request)
+
+
+def plan_comments_panel(request, plan):
+    comments = plan.comments.select_related("author")[:200]
+    return render_to_string("activities/panels/comments.html", {
+        "comments": comments, "action": reverse("activities:plan_comment", args=[plan.pk])}, request=request)
+
+
+def register_reports():
+    from .models_reports import DailyReport, Plan
+
+    register_panel(DailyReport, _("Figures"), daily_report_figures_panel, order=10, key="figures")
+    register_panel(DailyReport, _("Comments"), daily_report_comments_panel, order=20, key="comments")
+    register_panel(Plan, _("Plan and done"), plan_check_panel, order=10, key="check")
+    register_panel(Plan, _("Comments"), plan_comments_panel, order=20, key="comments")

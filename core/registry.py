@@ -690,3 +690,35 @@ def approval_kinds():
 
 def get_approval_kind(key):
     return _approval_kinds.get(key)
+
+
+# --- Daily report figures (issue 10: the automatic daily report, activities.daily) ---------------
+
+
+@dataclass
+class DailyFigure:
+    """A figure of every seller's daily report. `fn(window)` returns {employee id: number} for the
+    window's days (`window.start`, `window.end`, aware datetimes, end excluded) with a FIXED number
+    of grouped queries (GROUP BY owner), never one per seller; `window.memo(key, compute)` lets
+    several figures share one query. `kind`: "int" or "money" (Decimal, stored as a string).
+    `link(employee, date_from, date_to)` → the list of the records counted (drill-down) or None."""
+
+    key: str
+    label: str
+    fn: callable
+    kind: str = "int"
+    link: callable = None
+    order: int = 100
+
+
+_daily_figures: dict[str, DailyFigure] = {}
+
+
+def register_daily_figure(key, label, fn, *, kind="int", link=None, order=100):
+    if kind not in ("int", "money"):
+        raise ValueError(f"Daily figure {key}: kind must be 'int' or 'money', got {kind!r}")
+    _daily_figures[key] = DailyFigure(key=key, label=label, fn=fn, kind=kind, link=link, order=order)
+
+
+def daily_figures():
+    return sorted(_daily_figures.values(), key=lambda f: (f.order, f.key))

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from core.api.serializers import ScopedModelSerializer
 
-from ..models import Activity
+from ..models import Activity, DailyReport, Plan
 from ..services import activity_save
 
 
@@ -17,3 +17,17 @@ class ActivitySerializer(ScopedModelSerializer):
                   "opportunity", "participants", "location", "checkin_at", "checkin_place", "checkin_lat",
                   "checkin_lng", "email_from", "email_to", "remind_minutes_before", "reminded_at")
         read_only_fields = ("done_at", "reminded_at")
+
+
+class DailyReportSerializer(ScopedModelSerializer):
+    class Meta:
+        model = DailyReport
+        fields = (*ScopedModelSerializer.base_fields, "date", "summary", "figures", "built_at")
+        read_only_fields = fields
+
+
+class PlanSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Plan
+        fields = (*ScopedModelSerializer.base_fields, "period", "starts_on", "target_visits", "target_calls",
+                  "target_opportunities", "target_amount", "notes", "review")

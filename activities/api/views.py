@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from core.api.viewsets import KedaoModelViewSet
 
 from .. import filtersets
-from ..models import Activity
+from ..models import Activity, DailyReport, Plan
 from ..services import activity_complete
 from . import serializers
 
@@ -28,3 +28,18 @@ class ActivityViewSet(KedaoModelViewSet):
         response = Response(self.get_serializer(fresh).data)
         response["ETag"] = fresh.etag
         return response
+
+
+class DailyReportViewSet(KedaoModelViewSet):
+    """Read-only: the system writes daily reports (activities.daily)."""
+
+    queryset = DailyReport.objects.select_related("owner", "org_unit")
+    serializer_class = serializers.DailyReportSerializer
+    filterset_class = filtersets.DailyReportFilterSet
+    http_method_names = ["get", "head", "options"]
+
+
+class PlanViewSet(KedaoModelViewSet):
+    queryset = Plan.objects.select_related("owner", "org_unit")
+    serializer_class = serializers.PlanSerializer
+    filterset_class = filtersets.PlanFilterSet

@@ -1,0 +1,95 @@
+"""Pages of daily reports and plans: the generic object pages, the team page (day / week / month
+with the team totals and drill-down) and managers' comments."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.registry import daily_figures
+from core.views.generic import object_views
+from org.permissions import has_perm
+
+from . import filtersets, forms, tables
+from .models_reports import DailyReport, Plan
+from .reporting import daily_report_comment_add, plan_comment_add, team_reports
+
+PERIODS = (("day", _("Day")), ("week", _("Week")), ("month", _("Month")))
+
+dailyreport = object_views(
+    DailyReport, queryset=DailyReport.objects.select_related("owner", "org_unit"),
+    filterset=filtersets.DailyReportFilterSet, table=tables.DailyReportTable, form=None,
+    detail_fields=("date", "summary", "built_at"), highlights=("owner", "date"), views=("list", "detail"),
+    list={"bulk_edit": False})
+
+plan = object_views(
+    Plan, queryset=Plan.objects.select_related("owner", "org_unit", "updated_by"),
+    filterset=filtersets.PlanFilterSet, table=tables.PlanTable, form=forms.PlanForm,
+    detail_fields=("period", "starts_on", "target_visits", "target_calls", "target_opportunities", "target_amount",
+                   "notes", "review"),
+    highlights=("owner", "period", "starts_on"), list={"bulk_edit": False})
+
+
+def daily_team(request):
+    """The manager's page: one row per person in scope, the team totals, drill-down links."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    if not has_perm(request.user, DailyReport, "view"):
+        raise PermissionDenied
+    period = request.GET.get("period") or "day"
+    errors = {}
+    if period not in dict(PERIODS):
+        errors["period"] = _("Choose day, week or month.")
+        period = "day"
+    day = timezone.localdate()
+    if request.GET.get("date"):
+        try:
+            day = datetime.date.fromisoformat(request.GET["date"])
+        except ValueError:
+            errors["date"] = _("Enter a valid date (YYYY-MM-DD).")
+    date_from, date_to, rows, totals = team_reports(request.user, period, day)
+    figures = daily_figures()
+    for row in rows:
+        row["cells"] = [(row["figures"][f.key], f.link(row["employee"], date_from, date_to) if f.link else None)
+                        for f in figures]
+    context = {"rows": rows, "figures": figures, "totals": [totals[f.key] for f in figures],
+               "period": period, "periods": PERIODS, "day": day, "date_from": date_from, "date_to": date_to,
+               "errors": errors, "previous": day - datetime.timedelta(days={"day": 1, "week": 7}.get(period, 28)),
+               "next": day + datetime.timedelta(days={"day": 1, "week": 7}.get(period, 31))}
+    return render(request, "activities/daily_team.html", context, status=400 if errors else 200)
+
+
+def _comment(request, obj, add):
+    form = forms.CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            add(obj, request.user, form.cleaned_data["text"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return HttpResponseRedirect(obj.get_absolute_url())
+
+
+@require_POST
+def dailyreport_comment(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    report = get_object_or_404(DailyReport.objects.visible_to(request.user, "view"), pk=pk)
+    return _comment(request, report, lambda obj, user, text: daily_report_comment_add(report=obj, actor=user,
+                                                                                     text=text))
+
+
+@require_POST
+def plan_comment(request, pk):
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    obj = get_object_or_404(Plan.objects.visible_to(request.user, "view"), pk=pk)
+    return _comment(request, obj, lambda o, user, text: plan_comment_add(plan=o, actor=user, text=text))
