@@ -88,6 +88,10 @@ def reachable_units(user):
         return OrgUnit.objects.all()
     if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
         return OrgUnit.objects.filter(pk__in=unit_ids(user, with_subtree=Scope.SUBTREE in scopes))
+    if Scope.SUBORDINATES in scopes:
+        # A department head whose role reaches their reports: their department's calendar as a
+        # whole (the rows are still what visible_to lets them see: their people's).
+        return OrgUnit.objects.filter(manager=user)
     return OrgUnit.objects.none()
 
 
@@ -103,10 +107,15 @@ def unit_condition(unit):
     return Q(org_unit_id__in=units)
 
 
+MAX_SPAN = datetime.timedelta(days=62)  # a trade show, a site survey: not a quarter-long "activity"
+
+
 def window_condition(start, end):
     """Activities that touch [start, end): timed or all-day ones by their span, tasks without a
     start by their due time."""
-    timed = Q(starts_at__lt=end) & (Q(starts_at__gte=start) | Q(ends_at__gt=start))
+    # An entry shows on the days it spans; spans are bounded (MAX_SPAN) so that the start has a lower
+    # bound too and the (owner | unit, starts_at) indexes serve a range, not a unit's whole history.
+    timed = Q(starts_at__lt=end, starts_at__gte=start - MAX_SPAN) & (Q(starts_at__gte=start) | Q(ends_at__gt=start))
     due = Q(starts_at__isnull=True, due_at__gte=start, due_at__lt=end)
     return timed | due
 
