@@ -137,6 +137,46 @@ def build(ctx):
     _touch(Customer, "customer", "last_contacted_at")
     _touch(Opportunity, "opportunity", "last_activity_at")
     ctx.created["activities"] = (len(rows), Activity.objects.count())
+    _daily_reports_and_plans(ctx, rng, today, sorted(customers), people, managers)
+
+
+PLAN_NOTES = ["重点跟进投标阶段的商机，每天至少两次客户拜访。", "本周集中拜访老客户，挖掘扩容需求。",
+              "完成重点客户的方案交流，推动两个商机进入报价阶段。"]
+COMMENTS = ["拜访量不错，注意把握报价节奏。", "明天和我一起去见信息中心主任。", "逾期任务请尽快处理。"]
+
+
+def _daily_reports_and_plans(ctx, rng, today, sellers, units, managers):
+    """The daily reports of the past four weeks, as the 19:00 job would have built them, a
+    manager's comment on some; and this week's and this month's plan of every seller."""
+    from .daily import daily_reports_build
+    from .models import DailyReport, DailyReportComment, Plan, PlanPeriod
+
+    for offset in range(PAST_DAYS, 0, -1):
+        day = today - datetime.timedelta(days=offset)
+        if day.weekday() < 5:
+            daily_reports_build(day)
+    reports = list(DailyReport.objects.filter(owner_id__in=sellers, date__gte=today - datetime.timedelta(days=7))
+                   .order_by("pk").values_list("pk", "owner_id"))
+    DailyReportComment.objects.bulk_create([
+        DailyReportComment(report_id=pk, author_id=managers[owner], text=rng.choice(COMMENTS))
+        for pk, owner in reports if managers.get(owner) and rng.random() < 0.15])
+    monday = today - datetime.timedelta(days=today.weekday())
+    plans = []
+    for seller in sellers:
+        if units.get(seller) is None:
+            continue
+        plans.append(Plan(owner_id=seller, org_unit_id=units[seller], period=PlanPeriod.WEEK, starts_on=monday,
+                          target_visits=rng.randint(4, 10), target_calls=rng.randint(10, 25),
+                          target_opportunities=rng.randint(1, 3), target_amount=rng.randint(2, 20) * 100_000,
+                          notes=rng.choice(PLAN_NOTES), created_by_id=seller, updated_by_id=seller))
+        plans.append(Plan(owner_id=seller, org_unit_id=units[seller], period=PlanPeriod.MONTH,
+                          starts_on=today.replace(day=1), target_visits=rng.randint(20, 40),
+                          target_calls=rng.randint(40, 90), target_opportunities=rng.randint(3, 8),
+                          target_amount=rng.randint(10, 60) * 100_000, notes=rng.choice(PLAN_NOTES),
+                          created_by_id=seller, updated_by_id=seller))
+    Plan.objects.bulk_create(plans)
+    ctx.created["daily reports"] = (DailyReport.objects.count(), DailyReport.objects.count())
+    ctx.created["plans"] = (len(plans), Plan.objects.count())
 
 
 def _touch(model, link, field):

@@ -1,5 +1,6 @@
 """The activities demo: believable weeks of work, consistent with the customers' last-contacted dates."""
 
+import datetime
 import io
 
 import pytest
@@ -39,6 +40,16 @@ def test_the_activities_demo_is_believable_and_runs_once(demo):
                   .annotate(last=Max("starts_at")))
     for pk, contacted in Customer.objects.filter(pk__in=latest).values_list("pk", "last_contacted_at"):
         assert contacted is not None and contacted >= latest[pk]
+    # Four weeks of daily reports whose visit counts are the visits done that day; plans for now.
+    from activities.models import DailyReport, Plan
+
+    report = DailyReport.objects.filter(figures__visits__gt=0).order_by("-date").first()
+    assert report is not None
+    start = timezone.make_aware(datetime.datetime.combine(report.date, datetime.time.min))
+    assert report.figures["visits"] == rows.filter(owner=report.owner, kind="visit", status="done",
+                                                  starts_at__gte=start,
+                                                  starts_at__lt=start + datetime.timedelta(days=1)).count()
+    assert Plan.objects.filter(period="week").exists() and Plan.objects.filter(period="month").exists()
     before = sorted(rows.values_list("pk", "subject", "status"))
     call_command("demo_data", customers=300, stdout=io.StringIO())
     assert sorted(Activity.objects.values_list("pk", "subject", "status")) == before
