@@ -52,6 +52,7 @@ def daily_team(request):
             day = datetime.date.fromisoformat(request.GET["date"])
         except ValueError:
             errors["date"] = _("Enter a valid date (YYYY-MM-DD).")
+    refresh_today(request.user, period, day)
     date_from, date_to, rows, totals = team_reports(request.user, period, day)
     figures = daily_figures()
     for row in rows:
@@ -62,6 +63,30 @@ def daily_team(request):
                "errors": errors, "previous": day - datetime.timedelta(days={"day": 1, "week": 7}.get(period, 28)),
                "next": day + datetime.timedelta(days={"day": 1, "week": 7}.get(period, 31))}
     return render(request, "activities/daily_team.html", context, status=400 if errors else 200)
+
+
+def refresh_today(user, period, day):
+    """Today's reports are built at 19:00; before that a manager looking at today sees them as they
+    stand now: rebuilt for the people their own scope reaches (subordinates, their units) — a few
+    grouped queries over today's rows. A company-wide viewer sees the last build."""
+    from org.permissions import Scope, granted_scopes, people_in_units, subordinate_ids
+
+    from .daily import daily_reports_build
+    from .reporting import period_range
+
+    today = timezone.localdate()
+    date_from, date_to = period_range(period, day)
+    if not date_from <= today <= date_to:
+        return
+    scopes = granted_scopes(user, DailyReport, "view")
+    if Scope.ALL in scopes:
+        return
+    people = {user.pk}
+    if Scope.SUBORDINATES in scopes:
+        people |= set(subordinate_ids(user))
+    if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
+        people |= set(people_in_units(user, with_subtree=Scope.SUBTREE in scopes))
+    daily_reports_build(today, employees=sorted(people))
 
 
 def _comment(request, obj, add):
