@@ -2,7 +2,6 @@
 logs it (Mark done); the manager sees it in the team's daily report and comments; the seller is
 told. Screenshots in test-artifacts/activities-*.png."""
 
-import datetime
 import re
 from pathlib import Path
 
