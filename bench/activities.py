@@ -24,10 +24,8 @@ Results: bench/results/activities.json. A benchmark, not a test.
 import argparse
 import datetime
 import json
-import math
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -42,6 +40,7 @@ os.environ.setdefault("KEDAO_VAR_DIR", str(BASE_DIR / "var" / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kedao.settings")
 
 import django  # noqa: E402
+from timing import figures  # noqa: E402  (bench/timing.py, beside this file)
 
 django.setup()
 
@@ -170,15 +169,6 @@ ORDER BY a.starts_at, a.due_at, a.id
 """
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def figures(samples):
-    ms = [value * 1000 for value in samples]
-    return {"p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 0.95), 1),
-            "p99_ms": round(percentile(ms, 0.99), 1), "min_ms": round(min(ms), 1)}
 
 
 def main():

@@ -28,7 +28,6 @@ import json
 import math
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -44,6 +43,7 @@ os.environ.setdefault("KEDAO_VAR_DIR", str(BASE_DIR / "var" / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kedao.settings")
 
 import django  # noqa: E402
+from timing import figures  # noqa: E402  (bench/timing.py, beside this file)
 
 django.setup()
 
@@ -304,15 +304,6 @@ def same_numbers(rows, floor):
 
 # -- timing ---------------------------------------------------------------------------------------
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def figures(samples):
-    ms = [value * 1000 for value in samples]
-    return {"p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 0.95), 1),
-            "p99_ms": round(percentile(ms, 0.99), 1), "min_ms": round(min(ms), 1)}
 
 
 def main():
