@@ -2,8 +2,8 @@
 into the one permission condition like shares: a literal id list, which PostgreSQL keeps as an
 index condition beside the owner and unit ones (see sales/access.py for why not a subquery)."""
 
-from django.db.models import Q
 
+from core.lookups import values_in
 from core.registry import register_access_rule
 
 from .models import Activity
@@ -16,7 +16,7 @@ def participants(user, action, people):
         return None
     through = Activity.participants.through
     ids = sorted(set(through.objects.filter(employee_id__in=sorted(people)).values_list("activity_id", flat=True)))
-    return Q(pk__in=ids) if ids else None
+    return values_in("pk", ids) if ids else None
 
 
 def register():

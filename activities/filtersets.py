@@ -1,10 +1,14 @@
 import datetime
 
 import django_filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import KedaoFilterSet
+from core.registry import get_activity_target
 from core.widgets import AutocompleteSelect
 from customers.models import Contact, Customer
 from org.models import Employee, OrgUnit
@@ -16,6 +20,13 @@ from .models import Activity, ActivityKind, ActivityStatus, DailyReport, Plan, P
 def day_start(value):
     """The first moment of a date in the company's time zone (an index-friendly range bound)."""
     return timezone.make_aware(datetime.datetime.combine(value, datetime.time.min))
+
+
+def check_related_key(value):
+    """"app.model:id" of a registered activity target (core.registry.register_activity_target)."""
+    key, _sep, pk = str(value).partition(":")
+    if get_activity_target(key.lower()) is None or not pk.isdigit() or len(pk) > 18:
+        raise ValidationError(_("Give a linked record as type:id, e.g. sales.lead:12."))
 
 
 class ActivityFilterSet(KedaoFilterSet):
@@ -39,6 +50,8 @@ class ActivityFilterSet(KedaoFilterSet):
     starts_after = django_filters.DateFilter(method="filter_starts_after", label=_("Starting from"))
     starts_before = django_filters.DateFilter(method="filter_starts_before", label=_("Starting until"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    related = django_filters.CharFilter(method="filter_related", label=_("Linked record"), max_length=120,
+                                        validators=[check_related_key], widget=forms.HiddenInput)
 
     class Meta:
         model = Activity
@@ -53,6 +66,11 @@ class ActivityFilterSet(KedaoFilterSet):
     def filter_starts_before(self, queryset, name, value):
         # "Until" a date includes that whole day.
         return queryset.filter(starts_at__lt=day_start(value + datetime.timedelta(days=1)))
+
+    def filter_related(self, queryset, name, value):
+        key, _sep, pk = value.partition(":")
+        model = get_activity_target(key.lower()).model
+        return queryset.filter(related_type=ContentType.objects.get_for_model(model), related_id=int(pk))
 
     def filter_overdue(self, queryset, name, value):
         overdue = {"status": ActivityStatus.PLANNED, "due_at__lt": timezone.now()}

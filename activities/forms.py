@@ -4,12 +4,16 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import BulkEditForm, KedaoModelForm
 from core.widgets import AutocompleteSelect
 
+from .links import link_to, related_key, resolve_related
 from .models import Activity, ActivityStatus, Plan, Priority
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class ActivityForm(KedaoModelForm):
+    # A record of a later type ("sales.lead:12"): set from that record's page, kept on edit.
+    related = forms.CharField(required=False, widget=forms.HiddenInput, max_length=120)
+
     class Meta:
         model = Activity
         fields = ("kind", "subject", "status", "starts_at", "ends_at", "all_day", "due_at", "priority", "customer",
@@ -32,6 +36,21 @@ class ActivityForm(KedaoModelForm):
             self.fields[name].queryset = self.fields[name].queryset.filter(is_active=True)
         self.fields["owner"].required = False
         self.fields["owner"].help_text = _("Empty: you.")
+        self.related_record = self.instance.related if self.instance.related_type_id else None
+        self.fields["related"].initial = related_key(self.related_record)
+
+    def clean_related(self):
+        value = self.cleaned_data.get("related")
+        if value == related_key(self.related_record):
+            return self.related_record  # unchanged: kept even if it left the user's view since
+        self.related_record = resolve_related(value, self.user)
+        return self.related_record
+
+    def clean(self):
+        cleaned = super().clean()
+        if "related" in cleaned:
+            link_to(self.instance, cleaned["related"])
+        return cleaned
 
 
 class ActivityBulkEditForm(BulkEditForm):

@@ -1,6 +1,9 @@
 """Activities (M4): what sellers do with customers — tasks, calls, visits, meetings, notes, logged
 e-mails — each linked to a customer, a contact or an opportunity, with participants from any unit."""
 
+import datetime
+
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -42,6 +45,9 @@ class Activity(ScopedModel, SearchKeyModel):
 
     search_text_fields = ("subject",)
     picker_detail_fields = ("customer",)
+    # The longest span: the calendar looks this far back for entries still running (and a
+    # quarter-long "visit" is a typing error).
+    MAX_SPAN = datetime.timedelta(days=62)
 
     kind = models.CharField(_("type"), max_length=10, choices=ActivityKind.choices, default=ActivityKind.TASK)
     subject = models.CharField(_("subject"), max_length=200)
@@ -60,6 +66,12 @@ class Activity(ScopedModel, SearchKeyModel):
                                 null=True, blank=True, related_name="activities")
     opportunity = models.ForeignKey("sales.Opportunity", verbose_name=_("opportunity"), on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="activities")
+    # A record of a later type (core.registry.register_activity_target: a lead, a contract…).
+    related_type = models.ForeignKey("contenttypes.ContentType", verbose_name=_("linked record type"),
+                                     on_delete=models.PROTECT, null=True, blank=True, editable=False,
+                                     related_name="+")
+    related_id = models.PositiveBigIntegerField(_("linked record"), null=True, blank=True, editable=False)
+    related = GenericForeignKey("related_type", "related_id")
     participants = models.ManyToManyField("org.Employee", verbose_name=_("participants"), blank=True,
                                           related_name="activities_joined")
     location = models.CharField(_("place"), max_length=200, blank=True)
@@ -81,11 +93,16 @@ class Activity(ScopedModel, SearchKeyModel):
         verbose_name_plural = _("activities")
         ordering = ("-starts_at", "-pk")
         indexes = [
-            models.Index(fields=["owner", "starts_at"], name="activity_owner_start"),
-            models.Index(fields=["org_unit", "starts_at"], name="activity_unit_start"),
+            # A person's or a unit's calendar (activities.calendar_selectors.window_condition).
+            models.Index(fields=["owner", "starts_at", "ends_at", "due_at"], name="activity_owner_when"),
+            models.Index(fields=["org_unit", "starts_at", "ends_at", "due_at"], name="activity_unit_when"),
             models.Index(fields=["customer", "starts_at"], name="activity_customer_start"),
             models.Index(fields=["opportunity", "starts_at"], name="activity_opp_start"),
+            models.Index(fields=["related_type", "related_id", "starts_at"], name="activity_related_start"),
             models.Index(fields=["status", "due_at"], name="activity_status_due"),
+            # Open tasks by owner and due time (overdue tasks in the daily reports and reports).
+            models.Index(fields=["owner", "due_at"], name="activity_open_task_due",
+                         condition=models.Q(status="planned", kind="task")),
             models.Index(fields=["owner", "done_at"], name="activity_owner_done"),
             # The list's default order: the CEO's first page walks it instead of sorting millions.
             models.Index(fields=["-starts_at", "-id"], name="activity_start_desc"),
@@ -108,6 +125,9 @@ class Activity(ScopedModel, SearchKeyModel):
             errors["ends_at"] = _("The end is before the start.")
         if self.ends_at and not self.starts_at:
             errors["starts_at"] = _("Give the start too.")
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > self.MAX_SPAN:
+            errors["ends_at"] = _("An activity lasts at most %(days)s days; plan a longer one as several.") % {
+                "days": self.MAX_SPAN.days}
         if self.kind == ActivityKind.TASK and not (self.due_at or self.starts_at):
             errors["due_at"] = _("A task needs a due time.")
         if self.kind in (ActivityKind.VISIT, ActivityKind.MEETING, ActivityKind.CALL) and not self.starts_at:
@@ -120,6 +140,9 @@ class Activity(ScopedModel, SearchKeyModel):
             errors["contact"] = _("This contact belongs to another customer.")
         if self.opportunity_id and self.customer_id and self.opportunity.customer_id != self.customer_id:
             errors["opportunity"] = _("This opportunity is for another customer.")
+        related_customer_id = self.related_customer_id()
+        if related_customer_id and self.customer_id and related_customer_id != self.customer_id:
+            errors["customer"] = _("The linked record is for another customer.")
         if errors:
             raise ValidationError(errors)
         if not self.customer_id:
@@ -127,6 +150,18 @@ class Activity(ScopedModel, SearchKeyModel):
                 self.customer_id = self.contact.customer_id
             elif self.opportunity_id:
                 self.customer_id = self.opportunity.customer_id
+            elif related_customer_id:
+                self.customer_id = related_customer_id
+
+    def related_customer_id(self):
+        """The customer of the linked record of a later type, when its type names one."""
+        from core.registry import get_activity_target
+
+        if not (self.related_type_id and self.related_id):
+            return None
+        target = get_activity_target(self.related_type.model_class())
+        related = self.related if target and target.customer_field else None
+        return getattr(related, f"{target.customer_field}_id", None) if related is not None else None
 
 
 from .calendar_models import CalendarFeed  # noqa: E402,F401  (the calendar's own model, kept in its module)

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.registry import register_action, register_home_slot, register_panel, register_timeline_source
+from core.registry import (
+    get_activity_target,
+    register_action,
+    register_home_slot,
+    register_panel,
+    register_timeline_source,
+)
 from core.timeline import Entry, before_q
 from org.permissions import has_perm
 
@@ -48,6 +54,39 @@ def opportunity_activities_panel(request, opportunity):
     return _panel(request, rows, f"opportunity={opportunity.pk}&customer={opportunity.customer_id}")
 
 
+def linked_activities_panel(request, obj):
+    """The Activities panel of every type registered with core.registry.register_activity_target."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.registry import get_activity_target
+
+    from .links import related_key
+
+    target = get_activity_target(type(obj))
+    if target is None or not has_perm(request.user, Activity, "view"):
+        return None
+    rows = list(Activity.objects.visible_to(request.user, "view")
+                .filter(related_type=ContentType.objects.get_for_model(type(obj)), related_id=obj.pk)
+                .select_related("owner", "contact").order_by("-starts_at", "-pk")[:PANEL_ROWS])
+    query = f"related={related_key(obj)}"
+    customer_id = getattr(obj, f"{target.customer_field}_id", None) if target.customer_field else None
+    return _panel(request, rows, f"{query}&customer={customer_id}" if customer_id else query)
+
+
+def linked_record_panel(request, activity):
+    """On an activity of a later type's record: which record, as a link."""
+    if not activity.related_type_id or activity.related is None:
+        return None
+    record = activity.related
+    model = type(record)
+    manager = model.objects
+    visible = manager.visible_to(request.user, "view") if hasattr(manager, "visible_to") else manager.all()
+    url = record.get_absolute_url() if hasattr(record, "get_absolute_url") and visible.filter(pk=record.pk).exists() \
+        else ""
+    return render_to_string("activities/panels/linked_record.html", {
+        "label": model._meta.verbose_name, "record": record, "url": url}, request=request)
+
+
 def timeline_entries(user, customer, cursor, limit):
     """Done activities of the customer, by when they happened (one indexed query with a LIMIT)."""
     if not has_perm(user, Activity, "view"):
@@ -78,6 +117,11 @@ def register():
     register_panel(Customer, _("Activities"), customer_activities_panel, order=15, key="activities")
     register_panel(Opportunity, _("Activities"), opportunity_activities_panel, order=60, key="deal-activities")
     register_workspace_tab("activities", _("Activities"), ("deal-activities",), order=25)
+    # Later types (a lead, a contract…) registered with core.registry.register_activity_target;
+    # decided when a page is drawn, so types registered after this app get the panel too.
+    register_panel((), _("Activities"), linked_activities_panel, order=60, key="linked-activities",
+                   when=lambda model: get_activity_target(model) is not None)
+    register_panel(Activity, _("Linked record"), linked_record_panel, order=5, key="linked-record")
     register_timeline_source(Customer, TIMELINE, _("Activities"), timeline_entries, order=30)
     register_action(Activity, "complete", _("Mark done"),
                     lambda activity: reverse("activities:activity_complete", args=[activity.pk])

@@ -1,16 +1,19 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.registry import get_activity_target
 from core.views.generic import ObjectEditView, object_views
 
 from . import filtersets, forms, tables
+from .links import resolve_related
 from .models import Activity, ActivityKind
 from .services import activity_complete, activity_save
 
@@ -36,6 +39,18 @@ class ActivityEditView(ObjectEditView):
             del values["ends_at"]
         if self.request.GET.get("all_day") == "1":
             values["all_day"] = True
+        if self.request.GET.get("related"):
+            try:
+                record = resolve_related(self.request.GET["related"], self.request.user)
+            except ValidationError:
+                record = None
+            if record is not None:
+                values["related_type"] = ContentType.objects.get_for_model(type(record))
+                values["related_id"] = record.pk
+                target = get_activity_target(type(record))
+                customer_id = getattr(record, f"{target.customer_field}_id", None) if target.customer_field else None
+                if customer_id and "customer" not in values:
+                    values["customer_id"] = customer_id
         return values
 
 

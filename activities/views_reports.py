@@ -9,9 +9,12 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.formatting import format_money
 from core.registry import daily_figures
+from core.replica import reads_from_replica
 from core.views.generic import object_views
 from org.permissions import has_perm
 
@@ -19,7 +22,8 @@ from . import filtersets, forms, tables
 from .models_reports import DailyReport, Plan
 from .reporting import daily_report_comment_add, plan_comment_add, team_reports
 
-PERIODS = (("day", _("Day")), ("week", _("Week")), ("month", _("Month")))
+# Lazy: the labels follow the language of each request, not the one active at import.
+PERIODS = (("day", gettext_lazy("Day")), ("week", gettext_lazy("Week")), ("month", gettext_lazy("Month")))
 
 dailyreport = object_views(
     DailyReport, queryset=DailyReport.objects.select_related("owner", "org_unit"),
@@ -52,26 +56,41 @@ def daily_team(request):
             day = datetime.date.fromisoformat(request.GET["date"])
         except ValueError:
             errors["date"] = _("Enter a valid date (YYYY-MM-DD).")
-    refresh_today(request.user, period, day)
-    date_from, date_to, rows, totals = team_reports(request.user, period, day)
+    refresh_today(request.user, period, day, force=bool(request.GET.get("refresh")))
+    # The stored reports may come from the read replica; not what refresh_today reads, since it
+    # writes what it computes. After a rebuild this request reads the primary (core/replica.py).
+    with reads_from_replica(request.user):
+        date_from, date_to, rows, totals = team_reports(request.user, period, day)
     figures = daily_figures()
+    def shown(figure, value):
+        return format_money(value) if figure.kind == "money" and value else value
+
     for row in rows:
-        row["cells"] = [(row["figures"][f.key], f.link(row["employee"], date_from, date_to) if f.link else None)
-                        for f in figures]
-    context = {"rows": rows, "figures": figures, "totals": [totals[f.key] for f in figures],
+        row["cells"] = [(shown(f, row["figures"][f.key]), f.link(row["employee"], date_from, date_to) if f.link else None,
+                         f.label) for f in figures]
+    context = {"rows": rows, "figures": figures, "totals": [(shown(f, totals[f.key]), f.label) for f in figures],
                "period": period, "periods": PERIODS, "day": day, "date_from": date_from, "date_to": date_to,
-               "errors": errors, "previous": day - datetime.timedelta(days={"day": 1, "week": 7}.get(period, 28)),
+               "errors": errors, "includes_today": date_from <= timezone.localdate() <= date_to, "previous": day - datetime.timedelta(days={"day": 1, "week": 7}.get(period, 28)),
                "next": day + datetime.timedelta(days={"day": 1, "week": 7}.get(period, 31))}
     return render(request, "activities/daily_team.html", context, status=400 if errors else 200)
 
 
-def refresh_today(user, period, day):
+REFRESH_EVERY = datetime.timedelta(minutes=5)
+
+
+def refresh_today(user, period, day, *, force=False):
     """Today's reports are built at 19:00; before that a manager looking at today sees them as they
     stand now: rebuilt for the people their own scope reaches (subordinates, their units) — a few
-    grouped queries over today's rows. A company-wide viewer sees the last build."""
+    grouped queries over today's rows. A company-wide viewer sees the last build.
+
+    A report rebuilt less than REFRESH_EVERY ago is kept unless its seller changed an activity since
+    (the `updated_at` index answers that for the last few minutes only): a manager reloading the page
+    does not recount the team's day each time, and a visit just logged still shows at once. `force`
+    (the page's Refresh button) rebuilds them all."""
     from org.permissions import Scope, granted_scopes, people_in_units, subordinate_ids
 
     from .daily import daily_reports_build
+    from .models import Activity
     from .reporting import period_range
 
     today = timezone.localdate()
@@ -86,7 +105,18 @@ def refresh_today(user, period, day):
         people |= set(subordinate_ids(user))
     if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
         people |= set(people_in_units(user, with_subtree=Scope.SUBTREE in scopes))
-    daily_reports_build(today, employees=sorted(people))
+    if not force:
+        since = timezone.now() - REFRESH_EVERY
+        fresh = dict(DailyReport.objects.filter(date=today, owner_id__in=sorted(people), built_at__gte=since)
+                     .values_list("owner_id", "built_at"))
+        if fresh:
+            changed = Activity.objects.filter(updated_at__gte=min(fresh.values()), owner_id__in=sorted(fresh))
+            for owner_id, updated_at in changed.order_by().values_list("owner_id", "updated_at"):
+                if owner_id in fresh and updated_at >= fresh[owner_id]:
+                    del fresh[owner_id]
+        people -= set(fresh)
+    if people:
+        daily_reports_build(today, employees=sorted(people))
 
 
 def _comment(request, obj, add):

@@ -7,9 +7,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from core.registry import register_scheduled_job
+        from core.registry import register_notification_event, register_scheduled_job
 
-        from . import services
+        from . import handlers, services
+
+        register_notification_event(handlers.HANDOVER_RECEIVED, _("Records were handed over to you"),
+                                    description=_("A leaver's or colleague's customers and deals are now yours."),
+                                    email=True)
+        handlers.register()
 
         # Read notifications do not pile up for ever: the centre shows the recent ones.
         register_scheduled_job("notifications.prune", _("Delete read notifications older than 180 days"),

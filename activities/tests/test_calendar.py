@@ -234,3 +234,22 @@ def test_the_scheduled_job_and_the_menu_entry_are_registered(client, world):
     assert event.email and event.in_app
     client.force_login(world.users["seller1"])
     assert 'href="/activities/calendar/"' in client.get("/").content.decode()
+
+
+def test_an_entry_started_before_the_week_and_still_running_shows_and_spans_are_bounded(client, world):
+    """The week takes entries starting in it, entries started up to 62 days before that still run,
+    and tasks due in it; an activity longer than 62 days is refused beside its end."""
+    seller = world.users["seller1"]
+    fair = ActivityFactory(owner=seller, kind="meeting", subject="工博会展位", all_day=True,
+                           starts_at=local("2031-03-01T00:00"), ends_at=local("2031-03-12T00:00"))
+    over = ActivityFactory(owner=seller, kind="meeting", subject="上周结束的会", starts_at=local("2031-03-05T09:00"),
+                           ends_at=local("2031-03-09T18:00"))
+    html = week(client, seller).content.decode()
+    assert f'data-testid="entry-{fair.pk}"' in html and "工博会展位" in html
+    assert "上周结束的会" not in html and over.pk
+    client.force_login(seller)
+    response = client.post("/activities/add/", {"kind": "visit", "subject": "驻场一季度", "status": "planned",
+                                                "priority": "normal", "starts_at": "2031-01-01T09:00",
+                                                "ends_at": "2031-04-01T18:00"})
+    assert response.status_code == 400
+    assert "62" in response.content.decode() and not Activity.objects.filter(subject="驻场一季度").exists()

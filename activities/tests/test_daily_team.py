@@ -38,13 +38,41 @@ def test_the_team_page_shows_todays_figures_for_the_managers_people_only(client,
     assert rows[u["seller2"].username]["figures"]["visits"] == 1
     assert u["south_seller"].username not in rows and str(u["south_seller"]) not in html
     visits = [f.key for f in response.context["figures"]].index("visits")
-    assert response.context["totals"][visits] == 3
+    assert response.context["totals"][visits][0] == 3
     # The seller's own page shows their own row only.
     client.force_login(u["seller2"])
     rows = {row["employee"].username for row in client.get("/activities/daily-reports/").context["rows"]}
     assert rows == {u["seller2"].username}
     assert client.get("/activities/daily-reports/", {"period": "year"}).status_code == 400
     assert client.get("/activities/daily-reports/", {"date": "2026-02-30"}).status_code == 400
+
+
+def test_reloading_the_team_page_recounts_only_what_changed(client, world, django_capture_on_commit_callbacks):
+    """A report recounted less than a few minutes ago is kept, unless its seller logged an activity
+    since; "Recount now" rebuilds every row."""
+    u = world.users
+    visit_today(u["seller1"])
+    client.force_login(u["branch_manager"])
+    figures = lambda response: {row["employee"].username: row["figures"] for row in response.context["rows"]}  # noqa: E731
+    assert figures(client.get("/activities/daily-reports/"))[u["seller1"].username]["visits"] == 1
+    report = DailyReport.objects.get(owner=u["seller2"], date=timezone.localdate())
+    built = report.built_at
+    # Nothing changed for seller2: the reload keeps their report as it was built.
+    client.get("/activities/daily-reports/")
+    report.refresh_from_db()
+    assert report.built_at == built
+    # A visit seller1 just logged shows on the next load, without waiting.
+    visit_today(u["seller1"], 11)
+    assert figures(client.get("/activities/daily-reports/"))[u["seller1"].username]["visits"] == 2
+    # Figures other than activities (a new deal) wait for the next recount, or for "Recount now".
+    OpportunityFactory(owner=u["seller2"])
+    key = "opportunities_created"
+    response = client.get("/activities/daily-reports/")
+    assert figures(response)[u["seller2"].username][key] == 0
+    assert "daily-team-refresh" in response.content.decode()
+    assert figures(client.get("/activities/daily-reports/", {"refresh": "1"}))[u["seller2"].username][key] == 1
+    report.refresh_from_db()
+    assert report.built_at > built
 
 
 def test_a_managers_comment_reaches_the_seller(client, world, django_capture_on_commit_callbacks):

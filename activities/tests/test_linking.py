@@ -123,3 +123,29 @@ def test_the_api_filters_by_type_linked_record_and_dates(client, world):
                                                        "starts_after": "2026-11-10", "starts_before": "2026-11-11"}).json()
     assert [row["subject"] for row in rows["results"]] == ["visit0"]
     assert client.get("/api/activities/activities/", {"starts_after": "tomorrow"}).status_code == 400
+
+
+# --- Later types, through core.registry.register_activity_target ------------------------------
+
+
+def test_the_api_links_an_activity_to_a_lead_and_refuses_what_the_user_may_not_see(client, world):
+    from rest_framework.test import APIClient
+
+    from sales.tests.factories import LeadFactory
+
+    seller = world.users["seller1"]
+    lead = LeadFactory(owner=seller)
+    other = LeadFactory(owner=world.users["south_seller"])
+    api = APIClient()
+    api.force_authenticate(seller)
+    body = {"kind": "call", "subject": "线索首次电话", "starts_at": "2026-11-20T10:00:00+08:00", "status": "done",
+            "related": f"sales.lead:{lead.pk}"}
+    response = api.post("/api/activities/activities/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["related"] == f"sales.lead:{lead.pk}" and response.json()["related_name"] == str(lead)
+    assert Activity.objects.get(subject="线索首次电话").related == lead
+    refused = api.post("/api/activities/activities/", {**body, "subject": "越权", "related": f"sales.lead:{other.pk}"},
+                       format="json")
+    assert refused.status_code == 400 and "related" in refused.json()
+    listed = api.get("/api/activities/activities/", {"related": f"sales.lead:{lead.pk}"}).json()
+    assert [row["subject"] for row in listed["results"]] == ["线索首次电话"]
