@@ -11,11 +11,13 @@ shares: `id = ANY('{…}')` and `(customer_id = ANY('{…}') AND product_line_id
 conditions PostgreSQL can OR with the owner and unit indexes (a BitmapOr), where a correlated
 EXISTS or an `IN (subquery)` inside the OR made it filter the table row by row along the list's
 sort index — a seller's first page of 500,000 deals took 430 ms instead of a few (bench/sales.py,
-docs/benchmarks.md). Nothing is cached across calls: a membership change counts on the next query.
+docs/benchmarks.md). org.permissions keeps a rule's result for the rest of the request, as it does the
+shares: a membership change counts from the next request.
 """
 
 from django.db.models import Q
 
+from core.lookups import values_in
 from core.registry import register_access_rule
 from customers.models import AccountTeamMember
 from customers.models.account_team import TeamRole
@@ -30,7 +32,7 @@ def opportunity_team(user, action, people):
         return None
     ids = sorted(set(OpportunityTeamMember.objects.filter(employee_id__in=sorted(people), deleted_at__isnull=True)
                      .values_list("opportunity_id", flat=True)))
-    return Q(pk__in=ids) if ids else None
+    return values_in("pk", ids) if ids else None
 
 
 def account_team_own_line(user, action, people):
@@ -48,7 +50,7 @@ def account_team_own_line(user, action, people):
         # not true in SQL either, as in the subquery this replaces).
         if line_id is None:
             continue
-        found = Q(product_line_id=line_id, customer_id__in=sorted(customers))
+        found = Q(product_line_id=line_id) & values_in("customer_id", sorted(customers))
         condition = found if condition is None else condition | found
     return condition
 

@@ -7,7 +7,12 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self):
-        from core.registry import register_history_child, register_menu_item, register_object_type
+        from core.registry import (
+            register_activity_target,
+            register_history_child,
+            register_menu_item,
+            register_object_type,
+        )
 
         from . import (  # noqa: F401  (gates registers the built-in requirements)
             access,
@@ -40,6 +45,8 @@ class SalesConfig(AppConfig):
         register_object_type(OpportunityCompetitor, filterset=f.OpportunityCompetitorFilterSet)
         register_object_type(OpportunityTeamMember, filterset=f.OpportunityTeamMemberFilterSet)
         register_object_type(Lead, filterset=f.LeadFilterSet, searchable=True)
+        # Calls and visits to a lead are logged on it (and land on its customer once converted).
+        register_activity_target(Lead, customer_field="converted_customer")
         register_object_type(Product, filterset=f.ProductFilterSet, searchable=True)
         register_object_type(PriceList, filterset=f.PriceListFilterSet)
         register_object_type(PriceListItem, filterset=f.PriceListItemFilterSet)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from core.charts import figure_html
 from core.exports import spreadsheet_response
+from core.replica import replica_reads
 from core.views.generic import filled_query
 
 from .collision_views import CollisionFilterSet
@@ -116,6 +117,7 @@ def _drill_links(report, base_query, chosen_statuses):
 
 
 @login_required
+@replica_reads
 def report_page(request):
     queryset = Collision.objects.visible_to(request.user, "view")
     filterset = CollisionFilterSet(request.GET or None, queryset=queryset, request=request)

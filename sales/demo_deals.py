@@ -277,6 +277,7 @@ def write_deals(ctx, deals):
             status={"won": OpportunityStatus.WON, "lost": OpportunityStatus.LOST}.get(d["outcome"],
                                                                                    OpportunityStatus.OPEN),
             stage_changed_at=changed, last_activity_at=changed, closed_at=changed if closed else None,
+            closed_unit_id=d["unit_id"] if closed else None,
             close_reason=d["reason"] if closed else None,
             close_note={"won": "签约，进入交付。", "lost": "客户选择了其他厂商。"}.get(d["outcome"], ""),
             won_by=d["rivals"][0][0] if d["outcome"] == "lost" else None,

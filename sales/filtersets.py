@@ -198,7 +198,7 @@ class OpportunityFilterSet(_UnitSubtree, _Created, KedaoFilterSet):
     search_fields = ("search_key", "customer__search_key")
     ordering_fields = ("name", "amount", "expected_close_date", "updated_at", "created_at", "stage_changed_at",
                        ("customer__name", "customer"), ("owner__username", "owner"), ("stage__order", "stage"),
-                       "status", "probability")
+                       "status", "probability", "closed_at")
 
     customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), label=_("Customer"),
                                                 widget=AutocompleteSelect("customers.customer"))

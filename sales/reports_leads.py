@@ -28,6 +28,7 @@ from core.charts import figure_html
 from core.exports import spreadsheet_response
 from core.forms import dash_empty_choices, style_fields
 from core.permissions import has_perm
+from core.replica import replica_reads
 from core.widgets import AutocompleteSelect
 from org.models import OrgUnit, ProductLine
 
@@ -144,6 +145,7 @@ HEADERS = (gettext_lazy("Source"), gettext_lazy("Leads"), gettext_lazy("Qualifie
 
 
 @login_required
+@replica_reads
 def lead_source_report(request):
     if not has_perm(request.user, Lead, "view"):
         raise PermissionDenied

@@ -66,6 +66,10 @@ class Opportunity(ScopedModel, SearchKeyModel):
     stage_changed_at = models.DateTimeField(_("stage changed at"), null=True, blank=True, editable=False)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    # The owner's unit when the deal was won or lost: targets count a seller who moved mid-year in
+    # the unit they were in at the time (org_unit stays the unit the deal was assigned in).
+    closed_unit = models.ForeignKey("org.OrgUnit", verbose_name=_("closed in unit"), on_delete=models.PROTECT,
+                                    related_name="+", null=True, blank=True, editable=False)
     close_reason = models.ForeignKey(WinLossReason, verbose_name=_("win/loss reason"), on_delete=models.PROTECT,
                                      related_name="+", null=True, blank=True, editable=False)
     close_note = models.TextField(_("win/loss note"), blank=True, editable=False)
@@ -84,6 +88,8 @@ class Opportunity(ScopedModel, SearchKeyModel):
             models.Index(fields=["customer", "product_line"], name="sales_opp_customer_line"),
             models.Index(fields=["stage", "-updated_at"], name="sales_opp_stage_upd"),
             models.Index(fields=["status", "expected_close_date"], name="sales_opp_status_close"),
+            # Won and lost amounts by close time (targets' actuals, the forecast back-test).
+            models.Index(fields=["status", "closed_at"], name="sales_opp_status_closed"),
         ]
 
     def __str__(self):

@@ -171,11 +171,14 @@ def _move(current, stage, actor, *, reason, won_by, note):
     if stage.kind == StageKind.OPEN:
         # Reopening clears what the close said (the stage history and the audit keep it).
         current.closed_at = None
+        current.closed_unit = None
         current.close_reason = None
         current.close_note = ""
         current.won_by = None
     else:
         current.closed_at = now
+        current.closed_unit_id = current.owner.unit_id if current.owner_id and current.owner.unit_id \
+            else current.org_unit_id
         current.close_reason = reason
         current.close_note = note
         current.won_by = won_by if stage.kind == StageKind.LOST else None

@@ -10,9 +10,9 @@ from core.testing.pages import PageTests
 from core.testing.queries import QueryCountTests
 from core.testing.randomized import RandomizedScopeTests
 from core.testing.scope import ScopeTests
-from customers.models import AccountTeamMember
+from customers.models import AccountTeamMember, Contact
 from customers.tests.factories import ContactFactory, CustomerFactory
-from org.models import Role, RolePermission
+from org.models import Employee, Role, RolePermission
 from org.tests.factories import EmployeeFactory, ProductLineFactory
 from sales.models import (
     Opportunity,
@@ -180,8 +180,9 @@ def test_product_line_isolation_on_a_shared_customer():
     assert list(Opportunity.objects.visible_to(manager_a, "view")) == [deal_a]
     assert list(Opportunity.objects.visible_to(manager_b, "view")) == [deal_b]
     assert list(Opportunity.objects.visible_to(manager_a, "change")) == [deal_a]
-    # The membership ends: the next query no longer shows the deal.
+    # The membership ends: the next request (a fresh user object) no longer shows the deal.
     AccountTeamMember.objects.filter(employee=manager_a).update(deleted_at=timezone.now())
+    manager_a = Employee.objects.get(pk=manager_a.pk)
     assert not Opportunity.objects.visible_to(manager_a, "view").exists()
 
 
@@ -286,3 +287,34 @@ class TestOpportunityTeamMember(_OpportunityChild, PageTests, APITests, BadInput
 
     def api_changes(self, ctx):
         return ({"role": "technical"}, {"role": "manager"})
+
+
+@pytest.mark.django_db
+def test_the_add_page_reads_no_contact_before_a_customer_is_chosen(client):
+    """The decision makers offered are the chosen customer's contacts: before a customer is chosen
+    the page reads none (it read every contact the user may see, 9.6 s at 3 million contacts)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    seller = EmployeeFactory(roles=[Role.objects.create(name="商机录入")])
+    RolePermission.objects.create(role=seller.roles.get(), object_type="sales.opportunity", action="add", scope="own")
+    RolePermission.objects.create(role=seller.roles.get(), object_type="sales.opportunity", action="view", scope="own")
+    for object_type in ("customers.customer", "customers.contact"):
+        for action in ("view", "change"):
+            RolePermission.objects.create(role=seller.roles.get(), object_type=object_type, action=action, scope="own")
+    customer = CustomerFactory(owner=seller)
+    ContactFactory.create_batch(3, customer=customer)
+    client.force_login(seller)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("sales:opportunity_add"))
+    assert response.status_code == 200
+    assert not [q["sql"] for q in captured.captured_queries if 'FROM "customers_contact"' in q["sql"]]
+    # Once the deal has its customer, its edit page offers that customer's contacts.
+    deal = OpportunityFactory(owner=seller, customer=customer)
+    RolePermission.objects.create(role=seller.roles.get(), object_type="sales.opportunity", action="change", scope="own")
+    response = client.get(reverse("sales:opportunity_edit", args=[deal.pk]))
+    assert response.status_code == 200
+    names = [contact.name for contact in Contact.objects.filter(customer=customer)]
+    html = response.content.decode()
+    assert names and all(name in html for name in names)
