@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install demo test test-fast bench lint messages lock clean screenshots
+.PHONY: install demo test test-fast bench load lint messages lock clean screenshots
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ test-fast: install  ## the suite without the browser journeys
 
 bench: install  ## benchmarks on PostgreSQL (see docs/benchmarks.md)
 	@scripts/bench.sh
+
+load: install  ## load test: gunicorn + PostgreSQL + Redis driven by locust (see docs/benchmarks.md)
+	@scripts/load.sh
 
 screenshots: install  ## regenerate docs/screenshots/ (demo data, chromium; zh-hans and en, desktop and phone)
 	@scripts/screenshots.sh

@@ -1,7 +1,7 @@
 """Activities benchmark: the week calendar and the activity list on millions of activities.
 
     .venv/bin/python bench/activities.py [--activities 10000000] [--runs 30] [--warmup 5]
-    (DATABASE_URL: the PostgreSQL database `manage.py bench_data` filled; scripts/bench.sh)
+    (DATABASE_URL: the PostgreSQL database `manage.py bench_dataset` or `bench_data` filled; scripts/bench.sh)
 
 Adds once (COPY in batches, the table's secondary indexes dropped during the load and rebuilt
 after, then ANALYZE) `--activities` activities over the last 365 days and the next 30, owned by
@@ -13,7 +13,8 @@ Then times, DEBUG off, in-process with the test client:
   list seller / CEO  GET /activities/ (first 50 rows)
   floor              the hand-written SQL of the seller's week: their own and joined activities
                      overlapping the week, through a raw cursor
-  team reports       GET /activities/daily-reports/ (the manager's team page, this week) as the head
+  team reports       GET /activities/daily-reports/ (the manager's team page, this week) as the head:
+                     as reloaded (today's rows fresh), and with ?refresh=1 (every row recounted)
   daily build        activities.daily.daily_reports_build(yesterday) for every seller, timed --builds
                      times (target ≤ 60 s on 10,000,000 activities and 1,000 sellers)
 p50 / p95 / p99 with the load average; targets (issue 10): week calendar and team page p95 ≤ 300 ms,
@@ -25,24 +26,14 @@ import argparse
 import datetime
 import json
 import os
-import random
 import sys
 import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+from timing import figures, start_django  # noqa: E402  (bench/timing.py, beside this file)
 
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("KEDAO_VAR_DIR", str(BASE_DIR / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kedao.settings")
-
-import django  # noqa: E402
-from timing import figures  # noqa: E402  (bench/timing.py, beside this file)
-
-django.setup()
+start_django(BASE_DIR)
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -51,101 +42,16 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from activities.models import Activity  # noqa: E402
-from customers.models import Customer  # noqa: E402
+from demo.datasets.activities import build as build_activities  # noqa: E402
 from org.demo import ensure_roles  # noqa: E402
-from org.models import Employee, OrgUnit  # noqa: E402
+from org.models import Employee  # noqa: E402
 
 TARGET_P95_MS = 300.0
-BATCH = 100_000
-SUBJECTS = {"call": ["电话回访", "确认需求", "跟进报价"], "visit": ["拜访客户", "技术交流", "现场勘察"],
-            "meeting": ["方案评审会", "商务谈判"], "note": ["拜访记录"], "email": ["发送资料"],
-            "task": ["准备方案", "发送报价", "更新联系人"]}
-KINDS = ["call"] * 30 + ["visit"] * 25 + ["meeting"] * 8 + ["note"] * 10 + ["email"] * 7 + ["task"] * 20
-
-
-def _columns(model):
-    fields = list(model._meta.concrete_fields)
-    return [f.column for f in fields], [f.attname for f in fields], {f.attname: f.get_default() for f in fields}
-
-
-def _secondary_indexes(table):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT LIKE %s",
-                       [table, "%_pkey"])
-        return cursor.fetchall()
 
 
 def build(total, seed=10):
-    have = Activity.all_objects.filter(subject__startswith="B·").count()
-    if have >= total:
-        print(f"{have:,} benchmark activities present; nothing to build.")
-        return
-    # A smaller set built before is topped up (another seed: other rows, the same distribution).
-    rng = random.Random(seed + have)
-    owners = [e for e in Employee.objects.filter(username__startswith="bench.").select_related("unit")
-              if e.unit is not None and e.unit.kind in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.TEAM)]
-    customers = {}
-    for owner_id, customer_id in Customer.objects.values_list("owner_id", "pk").iterator(chunk_size=20_000):
-        customers.setdefault(owner_id, []).append(customer_id)
-    every = [pk for ids in customers.values() for pk in ids]
-    people = [e.pk for e in owners]
-    table = Activity._meta.db_table
-    indexes = _secondary_indexes(table)
-    columns, names, defaults = _columns(Activity)
-    now = timezone.now()
-    search_keys = {}
-    started = time.monotonic()
-    with connection.cursor() as cursor:
-        for name, _definition in indexes:
-            cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
-        next_id = cursor.fetchone()[0] + 1
-    weights = [rng.uniform(0.3, 3.0) for _ in owners]
-    chosen = rng.choices(owners, weights=weights, k=total - have)
-    joined = []
-    for start in range(0, total - have, BATCH):
-        rows = []
-        for owner in chosen[start:start + BATCH]:
-            kind = KINDS[rng.randrange(len(KINDS))]
-            moment = now - datetime.timedelta(seconds=rng.uniform(-30 * 86400, 365 * 86400))
-            moment = moment.replace(minute=rng.choice((0, 15, 30, 45)), second=0, microsecond=0)
-            past = moment < now
-            done = past and rng.random() < 0.85
-            subject = "B·" + rng.choice(SUBJECTS[kind])
-            if subject not in search_keys:
-                search_keys[subject] = Activity(subject=subject).build_search_key()
-            own = customers.get(owner.pk) or every
-            values = {
-                "id": next_id, "created_at": moment - datetime.timedelta(hours=rng.randint(1, 72)),
-                "updated_at": moment, "created_by_id": owner.pk, "updated_by_id": owner.pk, "version": 1,
-                "owner_id": owner.pk, "org_unit_id": owner.unit_id, "search_key": search_keys[subject],
-                "kind": kind, "subject": subject, "customer_id": rng.choice(own),
-                "starts_at": None if kind == "task" else moment,
-                "ends_at": None if kind in ("task", "note", "email") else moment + datetime.timedelta(minutes=60),
-                "due_at": moment if kind == "task" else None,
-                "status": "done" if done else ("cancelled" if past and rng.random() < 0.3 else "planned"),
-                "done_at": moment if done else None,
-            }
-            rows.append(tuple(values.get(name, defaults[name]) for name in names))
-            if rng.random() < 0.05:
-                joined.append((next_id, people[rng.randrange(len(people))]))
-            next_id += 1
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        print(f"  {start + len(rows):,} activities, {time.monotonic() - started:.0f} s", flush=True)
-    through = Activity.participants.through
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {through._meta.db_table} (activity_id, employee_id) FROM STDIN") as copy:
-            for row in joined:
-                copy.write_row(row)
-        print(f"  rebuilding {len(indexes)} indexes…", flush=True)
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        cursor.execute(f"ANALYZE {table}")
-        cursor.execute(f"ANALYZE {through._meta.db_table}")
-    print(f"Built {total - have:,} activities ({total:,} in all) in {time.monotonic() - started:.0f} s.")
+    """The benchmark's activities (demo.datasets.activities, shared with `manage.py bench_dataset`)."""
+    return build_activities(total, seed)
 
 
 FLOOR_WEEK = """
@@ -183,7 +89,8 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
     if not Employee.objects.filter(username="bench.ceo").exists():
-        sys.exit("No benchmark data: run `manage.py bench_data` first (scripts/bench.sh does).")
+        sys.exit("No benchmark data: run `manage.py bench_dataset --size S|M` (or bench_data) first "
+                 "(scripts/bench.sh does).")
     ensure_roles(["executive", "region_manager", "branch_manager", "dept_manager", "seller"])
     build(args.activities)
     if args.build_only:
@@ -223,6 +130,10 @@ def main():
         "activity list, seller": get(seller.username, "/activities/"),
         "activity list, CEO": get(ceo.username, "/activities/"),
         "team daily reports page, department head": get(head.username, "/activities/daily-reports/?period=week"),
+        # The worst case of that page: every row of today recounted ("Recount now", or the first view
+        # after five minutes), not the reload that finds them fresh.
+        "team daily reports recount, department head": get(head.username,
+                                                           "/activities/daily-reports/?period=week&refresh=1"),
     }
     load_before = os.getloadavg()
     for _ in range(args.warmup):

@@ -26,17 +26,9 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+from timing import start_django  # noqa: E402  (bench/timing.py, beside this file)
 
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("KEDAO_VAR_DIR", str(BASE_DIR / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kedao.settings")
-
-import django  # noqa: E402
-
-django.setup()
+start_django(BASE_DIR)
 
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.db import connection, transaction  # noqa: E402

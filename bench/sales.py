@@ -3,7 +3,7 @@
     scripts/bench.sh                   (runs it after the others)
     .venv/bin/python bench/sales.py [--opportunities 500000] [--runs 30] [--warmup 5]
 
-Needs a database filled by `manage.py bench_data` (DATABASE_URL; PostgreSQL): its org tree,
+Needs a database filled by `manage.py bench_dataset` or `bench_data` (DATABASE_URL; PostgreSQL): its org tree,
 users and customers. Adds once (COPY, in batches) four product lines with a pipeline each, 20
 competitors, win/loss reasons and `--opportunities` opportunities owned by the bench sellers and
 department heads on their own customers, each with its stage history (StageChange: ~2.5 rows per
@@ -25,209 +25,43 @@ that the funnel and its floor agree.
 import argparse
 import datetime
 import json
-import math
 import os
-import random
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
+from floors import FUNNEL_REACHED_TAIL, opportunity_scope  # noqa: E402
+from timing import figures, start_django  # noqa: E402  (bench/timing.py, beside this file)
 
-os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("KEDAO_VAR_DIR", str(BASE_DIR / "var" / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kedao.settings")
-
-import django  # noqa: E402
-from timing import figures  # noqa: E402  (bench/timing.py, beside this file)
-
-django.setup()
+start_django(BASE_DIR)
 
 from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from customers.models import Customer  # noqa: E402
+from demo.datasets.sales import LINES  # noqa: E402
+from demo.datasets.sales import build as build_opportunities  # noqa: E402
 from org.demo import ensure_roles  # noqa: E402
-from org.models import Employee, OrgUnit, ProductLine  # noqa: E402
+from org.models import Employee, OrgUnit  # noqa: E402
 from org.permissions import clear_cache  # noqa: E402
 from sales.models import (  # noqa: E402
-    Competitor,
     Opportunity,
     OpportunityCompetitor,
     Pipeline,
-    Stage,
     StageChange,
-    WinLossReason,
 )
 from sales.reports.funnel import funnel  # noqa: E402
 
-LINES = [("B-PL-AUTO", "工业自动化"), ("B-PL-IT", "企业信息化"), ("B-PL-SVC", "运维服务"), ("B-PL-EN", "能源管理")]
-STAGES = [("线索确认", 10, "open", "pipeline"), ("需求分析", 30, "open", "pipeline"),
-          ("方案报价", 60, "open", "best_case"), ("商务谈判", 80, "open", "commit"),
-          ("赢单", 100, "won", "closed"), ("丢单", 0, "lost", "omitted")]
-PRODUCTS = ["PLC控制系统", "MES系统", "ERP升级", "数据中心", "运维外包", "节能改造", "视觉检测", "云平台"]
-PLACES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "重庆", "武汉", "西安", "天津", "青岛",
-          "宁波", "厦门", "长沙", "郑州", "合肥", "济南", "沈阳"]
 TARGET_FUNNEL_OVER_FLOOR = 1.5
 TARGET_P95_MS = 300.0
-BATCH = 50_000
-
-
-# -- data -----------------------------------------------------------------------------------------
-
-def reference_data():
-    lines, pipelines = [], []
-    for code, name in LINES:
-        line = ProductLine.objects.filter(code=code).first() or ProductLine.objects.create(code=code, name=name)
-        lines.append(line)
-        pipeline = Pipeline.objects.filter(product_line=line, is_active=True).first()
-        if pipeline is None:
-            pipeline = Pipeline.objects.create(name=f"{name}销售流程", product_line=line, stall_days=30)
-            for order, (stage, probability, kind, category) in enumerate(STAGES, start=1):
-                Stage.objects.create(pipeline=pipeline, name=stage, order=order * 10, probability=probability,
-                                     kind=kind, forecast_category=category)
-        pipelines.append(pipeline)
-    competitors = [Competitor.objects.get_or_create(name=f"竞争对手{chr(65 + i)}公司")[0] for i in range(20)]
-    reasons = {"won": [], "lost": []}
-    for kind, names in (("won", ["价格优势", "技术领先", "客户关系", "交付能力"]),
-                        ("lost", ["价格太高", "功能不足", "关系薄弱", "预算取消", "交期太长"])):
-        for name in names:
-            reasons[kind].append(WinLossReason.objects.get_or_create(kind=kind, name=name)[0])
-    return lines, pipelines, competitors, reasons
-
-
-def _copy(table, columns, rows):
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
-def _columns(model):
-    fields = [f for f in model._meta.concrete_fields]
-    defaults = {f.attname: f.get_default() for f in fields}
-    return [f.column for f in fields], [f.attname for f in fields], defaults
 
 
 def build(total, seed=11):
-    """Opportunities with stage histories and competitors, COPY-ed in batches of 50,000."""
-    have = Opportunity.all_objects.filter(product_line__code__startswith="B-PL-").count()
-    if have >= total:
-        print(f"{have:,} benchmark opportunities present; nothing to build.")
-        return
-    if have:
-        raise SystemExit(f"{have:,} benchmark opportunities present, {total:,} wanted: drop the database "
-                         "(or pass --opportunities {have}).")
-    rng = random.Random(seed)
-    lines, pipelines, competitors, reasons = reference_data()
-    stages = {p.pk: list(p.stages.order_by("order")) for p in pipelines}
-    owners, weights = [], []
-    for employee in Employee.objects.filter(username__startswith="bench.").select_related("unit"):
-        if employee.unit is None or employee.unit.kind not in (OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.TEAM):
-            continue
-        owners.append(employee)
-        weights.append(0.3 if employee.title in ("部门经理", "组长") else rng.uniform(0.5, 1.5))
-    customers = {}
-    for owner_id, customer_id in Customer.objects.values_list("owner_id", "pk").iterator(chunk_size=20_000):
-        customers.setdefault(owner_id, []).append(customer_id)
-    every_customer = [pk for ids in customers.values() for pk in ids]
-    names = {}
-    now = timezone.now()
-    op_cols, op_names, op_defaults = _columns(Opportunity)
-    sc_cols = ["opportunity_id", "from_stage_id", "to_stage_id", "changed_by_id", "changed_at", "amount",
-               "probability", "note"]
-    oc_cols, oc_names, oc_defaults = _columns(OpportunityCompetitor)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM sales_opportunity")
-        next_id = cursor.fetchone()[0] + 1
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM sales_opportunitycompetitor")
-        next_oc = cursor.fetchone()[0] + 1
-    started = time.monotonic()
-    chosen = rng.choices(owners, weights=weights, k=total)
-    for start in range(0, total, BATCH):
-        opp_rows, change_rows, competitor_rows = [], [], []
-        for owner in chosen[start:start + BATCH]:
-            index = rng.randrange(len(pipelines))
-            pipeline, steps = pipelines[index], stages[pipelines[index].pk]
-            open_steps, won, lost = steps[:4], steps[4], steps[5]
-            created = now - datetime.timedelta(seconds=rng.uniform(0, 3 * 365 * 86400))
-            furthest = 0
-            while furthest < 3 and rng.random() < 0.62:
-                furthest += 1
-            path = [step for i, step in enumerate(open_steps[:furthest + 1]) if i in (0, furthest) or rng.random() > 0.05]
-            age = (now - created).days
-            if furthest == 3 and rng.random() < 0.8:
-                path.append(won if rng.random() < 0.6 else lost)
-            elif age > 120 and rng.random() < 0.7:
-                path.append(lost)
-            moments = sorted(created + datetime.timedelta(seconds=rng.uniform(0, (now - created).total_seconds()))
-                             for _ in path[1:])
-            moments.insert(0, created)
-            current = path[-1]
-            amount = None if rng.random() < 0.05 else Decimal(int(math.exp(rng.uniform(10.8, 15.4)) // 1000 * 1000))
-            probability = rng.choice([20, 50, 70, 90]) if rng.random() < 0.1 else None
-            closed = moments[-1] if current.kind != "open" else None
-            activity = moments[-1] + (now - moments[-1]) * rng.random() if rng.random() < 0.5 else None
-            name = f"{rng.choice(PLACES)}{PRODUCTS[rng.randrange(len(PRODUCTS))]}项目"
-            if name not in names:
-                names[name] = Opportunity(name=name).build_search_key()
-            customer_ids = customers.get(owner.pk) or every_customer
-            competitor = None
-            if current.kind == "lost" and rng.random() < 0.6:
-                competitor = rng.choice(competitors)
-            values = {
-                "id": next_id, "created_at": created, "updated_at": max(moments[-1], activity or moments[-1]),
-                "created_by_id": owner.pk, "updated_by_id": owner.pk, "version": len(path),
-                "owner_id": owner.pk, "org_unit_id": owner.unit_id, "search_key": names[name], "name": name,
-                "customer_id": rng.choice(customer_ids), "product_line_id": lines[index].pk,
-                "pipeline_id": pipeline.pk, "stage_id": current.pk, "probability": probability, "amount": amount,
-                "expected_close_date": (created + datetime.timedelta(days=rng.randint(30, 240))).date(),
-                "status": {"open": "open", "won": "won", "lost": "lost"}[current.kind],
-                "stage_changed_at": moments[-1], "last_activity_at": activity, "closed_at": closed,
-                "close_reason_id": rng.choice(reasons[current.kind]).pk
-                if current.kind != "open" and rng.random() < 0.9 else None,
-                "won_by_id": competitor.pk if competitor else None,
-                "registration_status": "pending_review" if rng.random() < 0.01 else "registered",
-            }
-            opp_rows.append(tuple(values.get(name, op_defaults[name]) for name in op_names))
-            previous = None
-            for step, moment in zip(path, moments, strict=True):
-                change_rows.append((next_id, previous.pk if previous else None, step.pk, owner.pk, moment, amount,
-                                    step.probability, ""))
-                previous = step
-            met = set()
-            if competitor is not None and rng.random() < 0.7:
-                met.add(competitor)
-            if rng.random() < 0.3:
-                met.update(rng.sample(competitors, rng.randint(1, 2)))
-            for rival in met:
-                row = {"id": next_oc, "created_at": created, "updated_at": created, "created_by_id": owner.pk,
-                       "updated_by_id": owner.pk, "version": 1, "opportunity_id": next_id,
-                       "competitor_id": rival.pk, "price": amount * Decimal("0.9") if amount else None}
-                competitor_rows.append(tuple(row.get(name, oc_defaults[name]) for name in oc_names))
-                next_oc += 1
-            next_id += 1
-        with transaction.atomic():
-            _copy("sales_opportunity", op_cols, opp_rows)
-            _copy("sales_stagechange", sc_cols, change_rows)
-            _copy("sales_opportunitycompetitor", oc_cols, competitor_rows)
-        print(f"  {start + len(opp_rows):,} opportunities ({len(change_rows):,} stage changes in this batch), "
-              f"{time.monotonic() - started:.0f} s", flush=True)
-    with connection.cursor() as cursor:
-        for table in ("sales_opportunity", "sales_opportunitycompetitor"):
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-        cursor.execute("VACUUM (ANALYZE) sales_opportunity")
-        cursor.execute("VACUUM (ANALYZE) sales_stagechange")
-        cursor.execute("VACUUM (ANALYZE) sales_opportunitycompetitor")
-    print(f"Built {total:,} opportunities in {time.monotonic() - started:.0f} s.")
+    """The benchmark's opportunities (demo.datasets.sales, shared with `manage.py bench_dataset`)."""
+    return build_opportunities(total, seed)
 
 
 # -- the floor: the funnel's numbers in hand-written SQL ------------------------------------------
@@ -236,50 +70,15 @@ def build(total, seed=11):
 # materialised path), and what shares, deal teams and account-team places give the people of the
 # region (none in this data set, but the numbers must be the same). Membership look-ups run once
 # as `= ANY(ARRAY(…))`, so each is an index condition of one BitmapOr.
-FLOOR_SCOPE = """
-WITH people AS MATERIALIZED (
-  SELECT e.id FROM org_employee e JOIN org_orgunit u ON u.id = e.unit_id
-  WHERE u.path = %(path)s OR u.path LIKE %(path_prefix)s
-),
-o AS MATERIALIZED (
-  SELECT o.id, o.stage_id, o.amount, o.probability FROM sales_opportunity o
-  WHERE o.deleted_at IS NULL AND o.registration_status = 'registered' AND o.pipeline_id = %(pipeline)s
-    AND (o.owner_id = %(uid)s
-         OR o.org_unit_id = ANY(ARRAY(SELECT id FROM org_orgunit WHERE deleted_at IS NULL
-                                      AND (path = %(path)s OR path LIKE %(path_prefix)s)))
-         OR o.id = ANY(ARRAY(SELECT s.object_id FROM core_share s LEFT JOIN org_team t ON t.id = s.team_id
-                             WHERE s.content_type_id = %(ct)s
-                               AND (s.employee_id IN (SELECT id FROM people)
-                                    OR (t.deleted_at IS NULL AND (t.leader_id IN (SELECT id FROM people)
-                                        OR t.id IN (SELECT team_id FROM org_team_members
-                                                    WHERE employee_id IN (SELECT id FROM people)))))))
-         OR o.id = ANY(ARRAY(SELECT m.opportunity_id FROM sales_opportunityteammember m
-                             WHERE m.deleted_at IS NULL AND m.employee_id IN (SELECT id FROM people)))
-         OR (o.customer_id = ANY(ARRAY(SELECT a.customer_id FROM customers_accountteammember a
-                                       WHERE a.deleted_at IS NULL AND a.employee_id IN (SELECT id FROM people)))
-             AND (o.customer_id, o.product_line_id) IN (
-                 SELECT a.customer_id, a.product_line_id FROM customers_accountteammember a
-                 WHERE a.deleted_at IS NULL AND a.employee_id IN (SELECT id FROM people))))
-)
-"""
+FLOOR_SCOPE = opportunity_scope(
+    "o.id, o.stage_id, o.amount, o.probability",
+    "AND o.registration_status = 'registered' AND o.pipeline_id = %(pipeline)s")
 FLOOR_CURRENT = FLOOR_SCOPE + """
 SELECT stage_id, COUNT(*), SUM(amount), SUM(amount * probability) FILTER (WHERE probability IS NOT NULL),
        SUM(amount) FILTER (WHERE probability IS NULL)
 FROM o GROUP BY stage_id
 """
-FLOOR_REACHED = FLOOR_SCOPE + """
-, steps AS MATERIALIZED (
-  SELECT id, "order" FROM sales_stage
-  WHERE pipeline_id = %(pipeline)s AND kind IN ('open', 'won') AND deleted_at IS NULL
-),
-furthest AS MATERIALIZED (
-  SELECT GREATEST(COALESCE(MAX(hs."order"), -1), COALESCE(MAX(cs."order"), -1)) AS n
-  FROM o LEFT JOIN steps cs ON cs.id = o.stage_id
-  LEFT JOIN sales_stagechange c ON c.opportunity_id = o.id LEFT JOIN steps hs ON hs.id = c.to_stage_id
-  GROUP BY o.id
-)
-SELECT s.id, (SELECT COUNT(*) FROM furthest WHERE n >= s."order") FROM steps s
-"""
+FLOOR_REACHED = FLOOR_SCOPE + FUNNEL_REACHED_TAIL
 
 
 def floor_funnel(user, unit, pipeline):
@@ -317,7 +116,8 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
     if not Employee.objects.filter(username="bench.ceo").exists():
-        sys.exit("No benchmark data: run `manage.py bench_data` first (scripts/bench.sh does).")
+        sys.exit("No benchmark data: run `manage.py bench_dataset --size S|M` (or bench_data) first "
+                 "(scripts/bench.sh does).")
     # The bench roles were made before the sales types may have existed: grant them now.
     ensure_roles(["executive", "region_manager", "branch_manager", "dept_manager", "seller"])
     build(args.opportunities)

@@ -409,6 +409,19 @@ def handover_hooks():
     return list(_handover_hooks.values())
 
 
+# Told when a handover has moved something, inside its transaction: fn(plan, actor, reason), e.g.
+# the notifications app telling the new owner (org imports no app that sends messages).
+_handover_listeners: dict[str, callable] = {}
+
+
+def register_handover_listener(key, fn):
+    _handover_listeners[key] = fn
+
+
+def handover_listeners():
+    return list(_handover_listeners.values())
+
+
 # --- Scheduled jobs (issue 8: the pool's automatic return; `manage.py run_scheduled`) -----------
 
 
@@ -722,3 +735,99 @@ def register_daily_figure(key, label, fn, *, kind="int", link=None, order=100):
 
 def daily_figures():
     return sorted(_daily_figures.values(), key=lambda f: (f.order, f.key))
+
+
+# --- Activity targets (issue 10: activities linked to later object types) ---------------------
+
+
+@dataclass
+class ActivityTarget:
+    """A type activities can be linked to beyond customers, contacts and deals (a lead, a contract,
+    a service ticket): its pages get an Activities panel and "Log an activity". `customer_field`:
+    the field holding the record's customer, so that an activity linked to it lands on that
+    customer's timeline and last-contacted date too (None: the record has no customer)."""
+
+    model: type
+    customer_field: str | None = None
+    order: int = 60
+
+    @property
+    def key(self):
+        return self.model._meta.label_lower
+
+
+_activity_targets: dict[str, ActivityTarget] = {}
+
+
+def register_activity_target(model, *, customer_field=None, order=60):
+    target = ActivityTarget(model=model, customer_field=customer_field, order=order)
+    _activity_targets[target.key] = target
+
+
+def activity_targets():
+    return list(_activity_targets.values())
+
+
+def get_activity_target(model_or_key):
+    key = model_or_key if isinstance(model_or_key, str) else model_or_key._meta.label_lower
+    return _activity_targets.get(key)
+
+
+# --- Target measures (issue 11: what a target plan counts; contracts and receipts add theirs) ----
+
+
+@dataclass
+class TargetMeasure:
+    """What a target plan can be set on. `actuals(start, end, product_line_id)` → rows
+    (employee id, org unit id, value) summed over [start, end) (aware datetimes): the unit is the
+    one the person was in when it counted (a won deal: the owner's unit when it was won), so a
+    seller who moved mid-year counts where they were. `kind`: "money" or "int". `link(employee,
+    unit, start, end, product_line_id)` → the list of the records counted (drill-down) or None."""
+
+    key: str
+    label: str
+    actuals: callable
+    kind: str = "money"
+    link: callable = None
+    order: int = 100
+
+
+_target_measures: dict[str, TargetMeasure] = {}
+
+
+def register_target_measure(key, label, actuals, *, kind="money", link=None, order=100):
+    if kind not in ("money", "int"):
+        raise ValueError(f"Target measure {key}: kind must be 'money' or 'int', got {kind!r}")
+    _target_measures[key] = TargetMeasure(key=key, label=label, actuals=actuals, kind=kind, link=link, order=order)
+
+
+def target_measures():
+    return sorted(_target_measures.values(), key=lambda m: (m.order, m.key))
+
+
+def get_target_measure(key):
+    return _target_measures.get(key)
+
+
+# --- Home dashboards (issue 11: the role dashboards; targets draws them) -------------------------
+
+
+@dataclass
+class Dashboard:
+    """A section at the top of the home page: `render(request)` → HTML, or None when it has nothing
+    for this user (it decides by their role and scope)."""
+
+    key: str
+    render: callable
+    order: int = 100
+
+
+_dashboards: dict[str, Dashboard] = {}
+
+
+def register_dashboard(key, render, *, order=100):
+    _dashboards[key] = Dashboard(key=key, render=render, order=order)
+
+
+def dashboards():
+    return sorted(_dashboards.values(), key=lambda d: (d.order, d.key))

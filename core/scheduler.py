@@ -74,9 +74,17 @@ class SchedulerLock:
     def release(self):
         if self.raw is not None:
             try:
-                self.raw.close()
+                # Unlock explicitly: closing the connection frees the lock only once the server's
+                # backend has exited, so a standby asking right after could still be refused.
+                with self.raw.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock_all()")
+            except Exception:  # the connection is gone, and the lock with it
+                logger.info("Scheduler lock connection already closed")
             finally:
-                self.raw = None
+                try:
+                    self.raw.close()
+                finally:
+                    self.raw = None
         if self.file is not None:
             try:
                 fcntl.flock(self.file, fcntl.LOCK_UN)

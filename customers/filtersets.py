@@ -1,5 +1,6 @@
 import django_filters
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import KedaoFilterSet
@@ -12,11 +13,17 @@ from .models.classification import industry_condition
 
 def industry_choices():
     """Sections, each followed by its divisions (indented), as (code, label); evaluated per form."""
+    # Plain rows, not model instances, labelled as Industry.__str__ does: every customer list
+    # page builds these 117 choices.
+    english = not (get_language() or "").startswith("zh")
+    rows = Industry.objects.filter(is_active=True).order_by("code").values_list("pk", "parent_id", "code", "name", "name_en")
+    divisions = {}
+    for pk, parent_id, code, name, name_en in rows:
+        divisions.setdefault(parent_id, []).append((pk, f"{code} {name_en if english and name_en else name}", code))
     choices = []
-    rows = list(Industry.objects.filter(is_active=True).order_by("code"))
-    for section in (row for row in rows if row.parent_id is None):
-        choices.append((section.code, str(section)))
-        choices.extend((row.code, f"\u2003{row}") for row in rows if row.parent_id == section.pk)
+    for pk, label, code in divisions.get(None, []):
+        choices.append((code, label))
+        choices.extend((division_code, f"\u2003{division_label}") for _pk, division_label, division_code in divisions.get(pk, []))
     return choices
 
 

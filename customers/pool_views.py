@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.permissions import has_perm
+from core.replica import replica_reads
 from core.widgets import AutocompleteSelect
 from org.models import Employee, OrgUnit
 
@@ -160,6 +161,7 @@ def customer_assign(request, pk):
 
 
 @login_required
+@replica_reads
 def not_contacted_page(request):
     """Customers not contacted for N days, counted per owner and per unit (with its sub-units)."""
     if not has_perm(request.user, Customer, "view"):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from core.charts import figure_html
 from core.exports import spreadsheet_response
 from core.permissions import has_perm
+from core.replica import replica_reads
 
 from . import regions
 from .models import Customer, Industry, Level, LevelChange
@@ -109,6 +110,7 @@ def _stacked_bar(keys, labels, data, levels, title):
 
 
 @login_required
+@replica_reads
 def stats_page(request):
     if not has_perm(request.user, Customer, "view"):
         raise PermissionDenied

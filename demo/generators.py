@@ -5,6 +5,7 @@ company names, people and credit codes (the demo command relies on that to be id
 """
 
 import datetime
+import functools
 import random
 from dataclasses import dataclass
 
@@ -168,6 +169,7 @@ def person_name(rng):
     return surname, rng.choice(GIVEN_NAMES)
 
 
+@functools.lru_cache(maxsize=100_000)
 def pinyin(text):
     return "".join(lazy_pinyin(text))
 

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "customers",
     "sales",
     "activities",
+    "targets",
     "demo",
 ]
 
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestContextMiddleware",
+    # Read your writes: a user who wrote reads from the primary for a while (core/replica.py).
+    "core.replica.ReplicaMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]
@@ -136,8 +139,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("KEDAO_TEST_SQLITE_NAME") or None}
-elif os.environ.get("KEDAO_TEST_DB_NAME"):
-    DATABASES["default"]["TEST"] = {"NAME": os.environ["KEDAO_TEST_DB_NAME"]}
+else:
+    # Behind a transaction-pooling PgBouncer a named cursor (QuerySet.iterator()) would outlive the
+    # server connection it was declared on (docs/scaling.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)
+    if os.environ.get("KEDAO_TEST_DB_NAME"):
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["KEDAO_TEST_DB_NAME"]}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # A streaming replica of the primary: reports, dashboards and exports read from it, everything
+    # else and every write goes to "default" (core/replica.py, docs/scaling.md). A test run reads the
+    # test database through it (MIRROR): no second test database.
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}),
+                                       **DATABASES["replica"].get("OPTIONS", {})}
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -324,8 +343,14 @@ LOGGING = {
 }
 
 KEDAO = {
-    # Lists count rows only up to this many; beyond it they say "10,000+" instead of scanning.
-    "LIST_COUNT_LIMIT": int(os.environ.get("KEDAO_LIST_COUNT_LIMIT", "10000")),
+    # Lists count rows only up to this many; beyond it they say "More than 1,000" instead of
+    # scanning. A branch manager's customer list at a million customers spent 130 ms counting to
+    # 10,000 (docs/benchmarks.md, "Fast generic pages"); to 1,000 it is a tenth of that.
+    "LIST_COUNT_LIMIT": int(os.environ.get("KEDAO_LIST_COUNT_LIMIT", "1000")),
+    # On PostgreSQL, a page (or bounded count) of a list whose visibility is an OR of several
+    # branches (own rows, units, shares, account teams…) is taken branch by branch, each from its
+    # own index (core.models.KedaoQuerySet._page_by_branch). Off: one query with the whole OR.
+    "PAGE_BY_BRANCH": env_bool("KEDAO_PAGE_BY_BRANCH", True),
     "COMPANY_NAME": os.environ.get("KEDAO_COMPANY_NAME", _("Kedao CRM")),
     # API writes (PUT/PATCH/DELETE) must say which version they change (If-Match), or get a 428:
     # no silent lost update. On in production; a development or test run may leave it off.
@@ -357,6 +382,10 @@ KEDAO = {
     # A task still "running" this many seconds after it started is taken as lost with its worker
     # and queued again: longer than the longest task (a large import), or it may run twice.
     "TASK_STALE_AFTER": int(os.environ.get("KEDAO_TASK_STALE_AFTER", "3600")),
+    # With a read replica (DATABASE_REPLICA_URL): for this many seconds after a user writes, their
+    # reports, dashboards and exports read from the primary, so that they see what they just saved
+    # (core/replica.py). Longer than the replica's usual lag.
+    "REPLICA_STICKY_SECONDS": int(os.environ.get("KEDAO_REPLICA_STICKY_SECONDS", "10")),
 }
 # The largest request body (bytes): larger ones get a 413 before anything reads them
 # (core.limits.BodySizeLimitMiddleware; JSON under /api/). Uploaded files do not count.

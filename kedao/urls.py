@@ -10,6 +10,9 @@ from core.views import auth, pages
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", auth.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on their own whatever the page says (and on a first visit in
+    # parallel with the page): answer with the icon, not a 404 page.
+    path("favicon.ico", pages.favicon),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -27,6 +30,7 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("sales/", include("sales.urls")),
     path("", include("activities.urls")),
+    path("", include("targets.urls")),
     path("", include("notifications.urls")),
     path("", include("approvals.urls")),
     path("api/auth/token/", auth.ObtainTokenView.as_view(), name="api_token"),
@@ -41,6 +45,7 @@ urlpatterns = [
     path("api/customers/", include("customers.api.urls")),
     path("api/sales/", include("sales.api.urls")),
     path("api/activities/", include("activities.api.urls")),
+    path("api/targets/", include("targets.api.urls")),
     path("api/notifications/", include("notifications.api.urls")),
     path("api/approvals/", include("approvals.api.urls")),
     path("api/", include("core.imports.api_urls")),

@@ -40,6 +40,14 @@ def role_grants(code):
             for action in actions:
                 if action in object_type.actions:
                     result[(object_type.key, action)] = scope
+        elif getattr(object_type.model, "figures_follow_scope", False):
+            # Company objects whose figures are read by unit (target plans): seen with the role's
+            # data scope, kept by those who see the whole company and may change things.
+            for action in object_type.actions:
+                if action in ("view", "export") and action in actions:
+                    result[(object_type.key, action)] = scope
+                elif scope == "all" and "change" in actions:
+                    result[(object_type.key, action)] = "all"
         else:
             for action in object_type.actions if manages_org else ("view",):
                 if action in object_type.actions:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.context import current_request_id
 from core.models import ObjectChange, Share
 from core.permissions import has_perm
-from core.registry import get_object_type, handover_hooks, object_types
+from core.registry import get_object_type, handover_hooks, handover_listeners, object_types
 from core.services import log_change, object_save
 
 from .models import Employee
@@ -233,6 +233,9 @@ def records_handover(*, from_user, to_user, object_types=None, ids=None, deactiv
             object_save(instance=employee, actor=actor)
             employee_access_update(employee=employee, was_active=True)
             from_user.is_active = False
+        if done.total:
+            for listener in handover_listeners():  # the new owner is told (notifications)
+                listener(done, actor, reason)
     return done
 
 

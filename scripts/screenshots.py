@@ -39,6 +39,29 @@ def pages(page, base):
         ("opportunity-kanban", "/sales/opportunities/kanban/"),
         ("funnel", "/sales/funnel/"),
         ("approvals", "/approvals/"),
+        ("calendar", "/activities/calendar/"),
+        ("activity-list", "/activities/"),
+        ("plans", "/plans/"),
+    ]
+
+
+# A department head's pages: the team's calendar and daily reports (MANAGER logs in after USER).
+MANAGER = os.environ.get("KEDAO_SCREENSHOT_MANAGER", "bj.sales1.head")
+
+
+def manager_pages(page, base):
+    page.goto(base + "/activities/calendar/")
+    unit = page.locator("select[name=unit] option[value]:not([value=''])").first.get_attribute("value")
+    page.goto(base + "/targets/plans/")
+    plan = page.locator("#object-list table tbody a").first.get_attribute("href")
+    return [
+        ("daily-team", "/activities/daily-reports/"),
+        ("daily-team-week", "/activities/daily-reports/?period=week"),
+        ("calendar-team", f"/activities/calendar/?unit={unit}"),
+        ("home-manager", "/"),
+        ("target-figures", plan.rstrip("/") + "/figures/"),
+        ("forecast", "/targets/forecast/"),
+        ("forecast-accuracy", "/targets/forecast/accuracy/"),
     ]
 
 
@@ -69,20 +92,24 @@ def main(base):
                                               is_mobile=device == "phone", has_touch=device == "phone")
                 context.add_cookies([{"name": "django_language", "value": language, "url": base}])
                 page = context.new_page()
-                page.goto(base + "/login/")
-                settle(page)
-                page.screenshot(path=str(OUT / f"login-{language}-{device}.png"))
-                page.fill("#id_username", USER)
-                page.fill("#id_password", os.environ.get("KEDAO_SCREENSHOT_PASSWORD", "demo"))
-                page.get_by_test_id("login-submit").click()
-                page.wait_for_url(base + "/")
-                for name, url in pages(page, base):
-                    page.goto(base + url)
+                for user, listed in ((USER, pages), (MANAGER, manager_pages)):
+                    page.goto(base + "/login/")
                     settle(page)
-                    width = page.evaluate("document.documentElement.scrollWidth")
-                    if width > viewport["width"]:
-                        problems.append(f"{name} {language} {device}: {width}px wide > {viewport['width']}px")
-                    page.screenshot(path=str(OUT / f"{name}-{language}-{device}.png"), full_page=device == "phone")
+                    if user == USER:
+                        page.screenshot(path=str(OUT / f"login-{language}-{device}.png"))
+                    page.fill("#id_username", user)
+                    page.fill("#id_password", os.environ.get("KEDAO_SCREENSHOT_PASSWORD", "demo"))
+                    page.get_by_test_id("login-submit").click()
+                    page.wait_for_url(base + "/")
+                    for name, url in listed(page, base):
+                        page.goto(base + url)
+                        settle(page)
+                        width = page.evaluate("document.documentElement.scrollWidth")
+                        if width > viewport["width"]:
+                            problems.append(f"{name} {language} {device}: {width}px wide > {viewport['width']}px")
+                        page.screenshot(path=str(OUT / f"{name}-{language}-{device}.png"), full_page=device == "phone")
+                    context.clear_cookies()
+                    context.add_cookies([{"name": "django_language", "value": language, "url": base}])
                 context.close()
         browser.close()
     for problem in problems:

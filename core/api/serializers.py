@@ -35,6 +35,9 @@ class TagListField(serializers.ListField):
         return tag_names(manager)
 
 
+_FIELD_PROTOTYPES = {}  # serializer class → its unbound fields, as ModelSerializer.get_fields() builds them
+
+
 class KedaoModelSerializer(serializers.ModelSerializer):
     """Base serializer: bookkeeping fields read-only; writes go through core.services.object_save.
 
@@ -65,8 +68,13 @@ class KedaoModelSerializer(serializers.ModelSerializer):
         return self.context["request"].user
 
     def get_fields(self):
-        # Ids within range, lists within the limit (core/api/fields.py).
-        fields = bound_fields(super().get_fields())
+        # The fields ModelSerializer derives from the model, built once per serializer class and
+        # copied for each use (as DRF copies declared fields): the model's introspection was a
+        # tenth of an API list request. Ids within range, lists within the limit (core/api/fields.py).
+        prototype = _FIELD_PROTOTYPES.get(type(self))
+        if prototype is None:
+            prototype = _FIELD_PROTOTYPES[type(self)] = super().get_fields()
+        fields = bound_fields(copy.deepcopy(prototype))
         request = self.context.get("request")
         user = getattr(request, "user", None)
         actions = related.related_actions(getattr(self, "Meta", None))

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.lookups import values_in
+from core.lookups import AnyOf, values_in
 from core.permissions import has_perm, scope_filter
 from core.text import clean_text
 
@@ -500,6 +500,8 @@ def _owner_condition(condition):
                 return None
             rewritten.children.append(inner)
             continue
+        if isinstance(child, AnyOf):  # values_in(name, ids): the same as name__in=ids
+            child = (f"{child.lhs.name}__in", child.rhs)
         lookup, value = child
         if lookup.startswith("owner_id"):
             rewritten.children.append(("pk" + lookup[len("owner_id"):], value))

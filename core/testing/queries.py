@@ -33,6 +33,13 @@ def assert_same_queries(few, many, what):
                          f"(N+1?). Queries that grew:\n{lines}")
 
 
+def unbounded_counts(queries):
+    """The statements that count rows without a LIMIT under the COUNT: on a table of millions
+    an exact COUNT(*) is a full scan (lists count at most list_count_limit() + 1 rows)."""
+    return [sql for sql in queries if re.search(r"\bCOUNT\(", sql, re.IGNORECASE)
+            and not re.search(r"\bLIMIT\b", sql, re.IGNORECASE)]
+
+
 class QueryCountTests(ObjectTestCase):
     """`query_users` look at rows they may see; `add_related()` grows what a detail page shows."""
 
@@ -63,6 +70,7 @@ class QueryCountTests(ObjectTestCase):
         response, many = count_queries(client, url)
         assert {obj.pk for obj in made} <= set(listed_pks(response))
         assert_same_queries(few, many, "list page")
+        assert unbounded_counts(many) == [], f"list page counts without a bound: {unbounded_counts(many)}"
 
     @needs("page:detail")
     def test_queries_detail_page(self, ctx, client, query_user):
@@ -87,3 +95,4 @@ class QueryCountTests(ObjectTestCase):
         response, many = count_queries(client, url, {"page_size": 200})
         assert {obj.pk for obj in made} <= {row["id"] for row in response.json()["results"]}
         assert_same_queries(few, many, "API list")
+        assert unbounded_counts(many) == [], f"API list counts without a bound: {unbounded_counts(many)}"

@@ -32,7 +32,16 @@ def permission_denied(request, exception):
 def page_not_found(request, exception):
     if _is_api(request):
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)
+    response = defaults.page_not_found(request, exception)
+    if settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        # The page's forms put a CSRF token in it, which would hand a cookie-less visitor a new
+        # CSRF cookie. A first visit fetches the page and, in parallel, things such as an icon
+        # that is not there: the 404's cookie could land last and replace the one the page's
+        # login form was signed with, and the login would fail. A 404 leaves the cookie alone
+        # (Django's view sets it itself, through its requires_csrf_token decorator).
+        response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    return response
 
 
 def server_error(request):

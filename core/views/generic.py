@@ -134,7 +134,8 @@ class ObjectListView(ObjectMixin, View):
         hidden = self.hidden_columns()
         # Not `request=`: django-tables2 would then paginate with Django's Paginator, whose full
         # COUNT(*) of the visible rows we avoid below (LazyPaginator and a bounded count).
-        table = self.table_class(rows, exclude=hidden)
+        page_rows = rows.related_by_id() if hasattr(rows, "related_by_id") else rows
+        table = self.table_class(page_rows, exclude=hidden)
         table.request = request
         sortable = self.filterset_class.ordering_params()
         for name, bound in table.columns.items():

@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +14,8 @@ from core import limits, related
 from core.filtersets import list_count_limit, search_condition
 from core.models import Share
 from core.permissions import has_perm
-from core.registry import get_object_type, get_panel, home_slots, menu_items, object_types
+from core.registry import dashboards, get_object_type, get_panel, home_slots, menu_items, object_types
+from core.replica import reads_from_replica
 from core.services import object_restore, share_add, share_remove
 from core.text import clean_text
 from core.widgets import option_details, option_label, picker_queryset
@@ -50,8 +52,10 @@ def home(request):
         if rows:
             attention.append({"slot": slot, "rows": rows[: slot.limit], "more": len(rows) > slot.limit,
                               "more_url": slot.more_url(request.user) if slot.more_url else None})
+    with reads_from_replica(request.user):  # the heavy part of the page; it may lag (core/replica.py)
+        boards = [html for html in (board.render(request) for board in dashboards()) if html]
     return render(request, "core/home.html", {"cards": cards, "attention": attention,
-                                              "quick_create": quick_create})
+                                              "quick_create": quick_create, "dashboards": boards})
 
 
 @login_required
@@ -198,3 +202,9 @@ def share_manage(request, object_type, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(object_type.url("detail", instance))
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own, whatever the page says: the icon's static URL
+    (looked up per request: the static files' manifest exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("kedao/favicon.svg"))

@@ -20,6 +20,7 @@ from core import exports, formatting
 from core.charts import figure_html
 from core.permissions import has_perm
 from core.registry import get_report, reports
+from core.replica import replica_reads
 from core.reports import ReportFilterForm
 
 
@@ -46,9 +47,11 @@ def report_page(request, key):
     return render_report(request, report)
 
 
+@replica_reads
 def render_report(request, report, *, template="core/report.html", extra_context=None):
     """The page of `report` for `request` (403 without "view" on its model; 400 with the errors
-    beside the fields when a filter is invalid; `?export=xlsx|csv` downloads the table)."""
+    beside the fields when a filter is invalid; `?export=xlsx|csv` downloads the table). Its reads
+    may come from the read replica (core/replica.py)."""
     user = request.user
     if report.model is not None and not has_perm(user, report.model, "view"):
         raise PermissionDenied

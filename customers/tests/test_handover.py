@@ -2,6 +2,7 @@
 the org unit moves, audit rows, deactivation, hooks, permissions and bad input."""
 
 import pytest
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -182,9 +183,28 @@ def test_handover_page_preview_then_confirm(world, admin, leaver_data, client):
 def test_large_handover_is_a_few_queries(world, admin, django_assert_max_num_queries):
     owner = world.seller2
     Customer.objects.bulk_create([Customer(name=f"批量{i}", owner=owner, org_unit=owner.unit) for i in range(600)])
+    # Content types are looked up once per process: counted here only when this test runs first.
+    ContentType.objects.get_for_models(*apps.get_models())
     with django_assert_max_num_queries(40):
         done = records_handover(from_user=owner, to_user=world.seller3, actor=admin)
     assert lines(done)["customers.customer"] == 600
     assert Customer.objects.filter(owner=world.seller3, org_unit=world.units["nb2"]).count() == 600
     assert ObjectChange.objects.filter(postchange_data__handover__isnull=False,
                                        content_type=ContentType.objects.get_for_model(Customer)).count() == 600
+
+
+def test_the_new_owner_is_told_once_the_handover_commits(world, admin, leaver_data, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = records_handover(from_user=world.seller1, to_user=world.seller3, actor=admin, reason="离职")
+    notice = Notification.objects.get(recipient=world.seller3, event="org.handover_received")
+    assert done.total == 4  # three customers and one share
+    assert str(world.seller1) in notice.title and "4" in notice.title
+    assert ": 3" in notice.body and "离职" in notice.body
+    assert notice.url == f"/customers/?owner={world.seller3.pk}"
+    # Nobody else hears of it, and a handover that moved nothing tells nobody.
+    assert not Notification.objects.filter(event="org.handover_received").exclude(recipient=world.seller3).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        records_handover(from_user=world.seller1, to_user=world.seller3, actor=admin)
+    assert Notification.objects.filter(event="org.handover_received").count() == 1
