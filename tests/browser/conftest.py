@@ -6,6 +6,7 @@ Every journey is marked `browser`; the root conftest skips them when KEDAO_SKIP_
 
 import os
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,12 +84,58 @@ class PageProblems:
             self.errors.append(f"HTTP {response.status}: {response.url}")
 
 
+class InFlight:
+    """Counts the live server's requests from the moment Django takes one until its response is
+    closed (streamed exports read the database while they are sent)."""
+
+    def __init__(self):
+        self.count = 0
+        self.idle = threading.Condition()
+
+    def wrap(self, handle):
+        def counted(handler, environ, start_response):
+            with self.idle:
+                self.count += 1
+            try:
+                response = handle(handler, environ, start_response)
+            except BaseException:
+                self._done()
+                raise
+            response._resource_closers.append(self._done)
+            return response
+
+        return counted
+
+    def _done(self):
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
+
+    def wait_idle(self, timeout):
+        with self.idle:
+            return self.idle.wait_for(lambda: self.count <= 0, timeout=timeout)
+
+
 @pytest.fixture
-def page(browser, live_server, request):
+def page(browser, live_server, request, monkeypatch):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    # The database is emptied after each journey while the server thread may still be answering
+    # a lazy panel the page asked for last; on in-memory SQLite (one connection shared with the
+    # server) that flush then fails with "database table is locked" and leaves the journey's rows
+    # behind for every later test of the xdist worker. So the page closes first and the journey
+    # ends only once the server has answered everything it was asked.
+    in_flight = InFlight()
+    monkeypatch.setattr(WSGIHandler, "__call__", in_flight.wrap(WSGIHandler.__call__))
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
                                   timezone_id="Asia/Shanghai")
     context.set_default_timeout(10_000)
+    from playwright.sync_api import expect
+
+    # expect() waits 5 s by default: as long as the actions' 10 s, for a CI machine busy with the
+    # rest of the suite (lazy panels, htmx swaps).
+    expect.set_options(timeout=10_000)
     page = context.new_page()
     page.problems = PageProblems(page, live_server.url)
     yield page
@@ -96,6 +143,7 @@ def page(browser, live_server, request):
     if report is not None and report.failed:
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-failure.png"), full_page=True)
     context.close()
+    assert in_flight.wait_idle(timeout=60), "the live server was still answering a minute after the journey"
 
 
 @pytest.hookimpl(wrapper=True)

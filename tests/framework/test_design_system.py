@@ -185,6 +185,27 @@ def test_404_is_branded_translated_and_leads_back(client, world):
     assert "Page not found" in html
 
 
+def test_a_first_visit_keeps_the_login_pages_csrf_cookie_whatever_else_the_browser_asks_for(db):
+    """A browser without cookies fetches the login page and, in parallel, /favicon.ico or some other
+    missing path: none of those answers may replace the CSRF cookie the login form was signed with."""
+    from django.conf import settings
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    login_page = browser.get("/login/")
+    token_cookie = login_page.cookies[settings.CSRF_COOKIE_NAME].value
+    stranger = Client()  # the parallel request, sent before the first answer's cookie was stored
+    icon = stranger.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("kedao/favicon.svg")
+    missing = stranger.get("/apple-touch-icon.png")
+    assert missing.status_code == 404 and settings.CSRF_COOKIE_NAME not in missing.cookies
+    assert settings.CSRF_COOKIE_NAME not in icon.cookies
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.content.decode())[1]
+    assert browser.cookies[settings.CSRF_COOKIE_NAME].value == token_cookie
+    response = browser.post("/login/", {"csrfmiddlewaretoken": form_token, "username": "nobody", "password": "x"})
+    assert response.status_code == 200  # the form again, with its error: not the CSRF failure (403)
+
+
 def test_403_is_branded(client, world):
     client.force_login(world.nobody)
     response = client.get("/customers/")
