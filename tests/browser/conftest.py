@@ -101,7 +101,11 @@ class InFlight:
             except BaseException:
                 self._done()
                 raise
-            response._resource_closers.append(self._done)
+            closers = getattr(response, "_resource_closers", None)
+            if closers is None:  # a file sent through wsgi.file_wrapper: no database behind it
+                self._done()
+            else:
+                closers.append(self._done)
             return response
 
         return counted
