@@ -3,6 +3,9 @@ random org trees), and what activities do to the records they are linked to."""
 
 
 
+import pytest
+
+from activities import access
 from activities.models import Activity
 from activities.tests.expectations import ActivityRecords
 from activities.tests.factories import ActivityFactory
@@ -17,7 +20,9 @@ from org.tests.factories import EmployeeFactory
 from sales.tests.factories import OpportunityFactory
 
 
-class TestActivity(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests, RandomizedScopeTests):
+class ActivityTestObject:
+    """What the generated suites need to know of activities (shared by the two test classes)."""
+
     model = Activity
     rule = ActivityRecords()
     actor = "ceo"
@@ -64,6 +69,10 @@ class TestActivity(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
         super().add_related(ctx, obj, user, count)
         obj.participants.add(*[EmployeeFactory() for _ in range(count)])
 
+
+
+class TestActivity(ActivityTestObject, PageTests, APITests, BadInputTests, ScopeTests, QueryCountTests,
+                   RandomizedScopeTests):
     # --- pages ----------------------------------------------------------------------------------
 
     def create_fields(self, ctx):
@@ -114,3 +123,13 @@ class TestActivity(PageTests, APITests, BadInputTests, ScopeTests, QueryCountTes
 
     def api_changes(self, ctx):
         return ({"subject": "API改约一", "status": "done"}, {"subject": "API改约二"})
+
+
+class TestActivityScopeForManyPeople(ActivityTestObject, ScopeTests, RandomizedScopeTests):
+    """The scope suites again with everyone counted as "many people" (activities.access): the
+    participants rule then reaches the activities by a subquery instead of a list of ids, and must
+    reach exactly the same rows (a manager over a real branch takes that way)."""
+
+    @pytest.fixture(autouse=True)
+    def _many_people(self, monkeypatch):
+        monkeypatch.setattr(access, "MANY_PEOPLE", 1)
