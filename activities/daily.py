@@ -56,8 +56,8 @@ def _grouped(rows, by, value="n"):
 def _new_customers(window):
     from customers.models import Customer
 
-    return _grouped(Customer.objects.filter(created_at__gte=window.start, created_at__lt=window.end,
-                                            owner__isnull=False)
+    return _grouped(window.mine(Customer.objects.filter(created_at__gte=window.start, created_at__lt=window.end,
+                                                        owner__isnull=False))
                     .values("owner_id").annotate(n=Count("pk")).order_by(), "owner_id")
 
 
@@ -65,7 +65,8 @@ def _new_contacts(window):
     # A contact has no owner of its own (it follows its customer): it counts for who entered it.
     from customers.models import Contact
 
-    return _grouped(Contact.objects.filter(created_at__gte=window.start, created_at__lt=window.end)
+    return _grouped(window.mine(Contact.objects.filter(created_at__gte=window.start, created_at__lt=window.end),
+                                "created_by_id")
                     .values("created_by_id").annotate(n=Count("pk")).order_by(), "created_by_id")
 
 
@@ -117,7 +118,7 @@ def _opportunities_created(window):
     from sales.models import Opportunity
 
     return window.memo("opp_created", lambda: list(
-        Opportunity.objects.filter(created_at__gte=window.start, created_at__lt=window.end)
+        window.mine(Opportunity.objects.filter(created_at__gte=window.start, created_at__lt=window.end))
         .values("owner_id").annotate(n=Count("pk"), amount=Sum("amount")).order_by()))
 
 

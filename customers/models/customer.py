@@ -99,6 +99,8 @@ class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
             models.Index(fields=["owner", "-updated_at"], name="customer_owner_updated"),
             models.Index(fields=["org_unit", "-updated_at"], name="customer_unit_updated"),
             models.Index(fields=["name"], name="customer_name"),
+            # What was entered on a day (daily reports' new customers; lists sorted by creation).
+            models.Index(fields=["created_at"], name="customer_created"),
             # The pool page: pool customers of a unit, newest first.
             models.Index(fields=["org_unit", "-updated_at"], name="customer_pool_unit",
                          condition=Q(owner__isnull=True)),
@@ -165,7 +167,10 @@ class Contact(KedaoModel, SearchKeyModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ("-updated_at",)
-        indexes = [models.Index(fields=["customer", "-updated_at"], name="contact_customer_updated")]
+        indexes = [models.Index(fields=["customer", "-updated_at"], name="contact_customer_updated"),
+                   # What was entered on a day (daily reports' new contacts): 3,000,000 rows read
+                   # for today's few hundred without it (170 ms on every "Recount now").
+                   models.Index(fields=["created_at"], name="contact_created")]
 
     def __str__(self):
         return self.name

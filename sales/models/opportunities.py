@@ -90,6 +90,8 @@ class Opportunity(ScopedModel, SearchKeyModel):
             models.Index(fields=["status", "expected_close_date"], name="sales_opp_status_close"),
             # Won and lost amounts by close time (targets' actuals, the forecast back-test).
             models.Index(fields=["status", "closed_at"], name="sales_opp_status_closed"),
+            # Deals opened on a day (daily reports).
+            models.Index(fields=["created_at"], name="sales_opp_created"),
         ]
 
     def __str__(self):
