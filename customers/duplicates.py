@@ -292,8 +292,9 @@ def _stored_with(column, values):
     if column in ("match_name", "match_pinyin") and connection.vendor == "postgresql":
         quote = connection.ops.quote_name
         columns = ", ".join(f"found.{quote(Customer._meta.get_field(name).column)}" for name in BULK_FIELDS)
+        # Identifiers from the model only (`column` is one of the two names above); values are parameters.
         return Customer.objects.raw(
-            f"SELECT {columns} FROM unnest(%s::text[]) AS wanted(value) CROSS JOIN LATERAL ("
+            f"SELECT {columns} FROM unnest(%s::text[]) AS wanted(value) CROSS JOIN LATERAL ("  # noqa: S608
             f"SELECT * FROM {quote(Customer._meta.db_table)} WHERE {quote(column)} = wanted.value "
             f"AND {quote('deleted_at')} IS NULL LIMIT %s) AS found",  # live rows, as Customer.objects
             [values, BULK_PER_NAME])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from sales.models import Opportunity, Stage, StageChange
@@ -107,14 +107,18 @@ def pipeline_rows(first_day, day_after, rates, product_line_id=None):
     rate = Case(*[When(stage_id=pk, then=Value(item.rate, output_field=money)) for pk, item in rates.items()],
                 default=ExpressionWrapper(probability / Value(HUNDRED, output_field=money), output_field=money),
                 output_field=money)
-    rows = (deals.annotate(month=TruncMonth("expected_close_date"))
-            .values_list("month", "owner_id", "owner__unit_id", "stage__forecast_category")
+    # The month as two integers: a truncated date came back as a timestamp per row, parsed and
+    # converted (5,700 rows for the company's three months on M: 25 ms of the 135).
+    rows = (deals.annotate(year=ExtractYear("expected_close_date"), month=ExtractMonth("expected_close_date"))
+            .values_list("year", "month", "owner_id", "owner__unit_id", "stage__forecast_category")
             .annotate(weighted=Sum(F("amount") * probability, output_field=money),
                       calibrated=Sum(F("amount") * rate, output_field=money), total=Sum("amount"))
             .order_by())
-    by_month = {}
-    for month, owner_id, unit_id, category, weighted, calibrated, total in rows:
-        month = month.date() if hasattr(month, "date") else month
+    by_month, firsts = {}, {}
+    for year, number, owner_id, unit_id, category, weighted, calibrated, total in rows:
+        month = firsts.get((year, number))
+        if month is None:
+            month = firsts[(year, number)] = datetime.date(year, number, 1)
         by_month.setdefault(month, []).append((owner_id, unit_id, category, total or Decimal("0"),
                                                (weighted or Decimal("0")) / HUNDRED, calibrated or Decimal("0")))
     return by_month
