@@ -104,6 +104,11 @@ class Activity(ScopedModel, SearchKeyModel):
             models.Index(fields=["owner", "due_at"], name="activity_open_task_due",
                          condition=models.Q(status="planned", kind="task")),
             models.Index(fields=["owner", "done_at"], name="activity_owner_done"),
+            # A person's planned activities by due time (the home page's "my open tasks"): without it
+            # PostgreSQL walked (status, due_at) over every planned activity looking for theirs, 1.9 s
+            # on 10,000,000 activities for someone with none due.
+            models.Index(fields=["owner", "due_at", "starts_at"], name="activity_owner_planned",
+                         condition=models.Q(status="planned")),
             # The list's default order: the CEO's first page walks it instead of sorting millions.
             models.Index(fields=["-starts_at", "-id"], name="activity_start_desc"),
             # The daily reports count the tasks ticked off in a day.

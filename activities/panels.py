@@ -3,6 +3,7 @@ here): a panel on the customer page, a tab on the deal workspace, entries on the
 timeline, "Mark done" on an activity, and the seller's open tasks on the home page."""
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -104,9 +105,12 @@ def timeline_entries(user, customer, cursor, limit):
 def my_open_tasks(user):
     """Planned tasks and visits of mine due by the end of today, the overdue first."""
     end = timezone.localtime().replace(hour=23, minute=59, second=59)
+    # By when each is due (a task's due time, else its start), so the overdue come first whatever
+    # their kind and on either database (SQLite sorts a missing due time first, PostgreSQL last).
+    # The (owner, due_at, starts_at) index of planned activities gives one person's few rows.
     return list(Activity.objects.filter(owner=user, status=ActivityStatus.PLANNED)
                 .filter(Q(due_at__lte=end) | Q(due_at__isnull=True, starts_at__lte=end))
-                .order_by("due_at", "starts_at", "pk")[:5])
+                .order_by(Coalesce("due_at", "starts_at"), "pk")[:5])
 
 
 def register():

@@ -149,3 +149,26 @@ def test_the_api_links_an_activity_to_a_lead_and_refuses_what_the_user_may_not_s
     assert refused.status_code == 400 and "related" in refused.json()
     listed = api.get("/api/activities/activities/", {"related": f"sales.lead:{lead.pk}"}).json()
     assert [row["subject"] for row in listed["results"]] == ["线索首次电话"]
+
+
+def test_the_home_page_lists_my_planned_activities_due_by_tonight_the_overdue_first(client, world):
+    seller, other = world.users["seller1"], world.users["seller2"]
+    now = timezone.now()
+    today_early = timezone.localtime().replace(hour=0, minute=5)
+    ActivityFactory(owner=seller, kind="task", subject="昨天到期的任务", status="planned", starts_at=None,
+                    due_at=now - datetime.timedelta(days=1))
+    ActivityFactory(owner=seller, kind="visit", subject="今天一早的拜访", status="planned", starts_at=today_early)
+    ActivityFactory(owner=seller, kind="task", subject="明天到期的任务", status="planned", starts_at=None,
+                    due_at=now + datetime.timedelta(days=2))
+    ActivityFactory(owner=seller, kind="task", subject="已经完成的任务", status="done", starts_at=None,
+                    due_at=now - datetime.timedelta(days=1))
+    ActivityFactory(owner=other, kind="task", subject="别人的任务", status="planned", starts_at=None,
+                    due_at=now - datetime.timedelta(hours=1))
+    client.force_login(seller)
+    page = client.get("/").content.decode()
+    start = page.index('data-home-slot="activities.today"')
+    html = page[start:page.index("</div></div>", start)]
+    assert "昨天到期的任务" in html and "今天一早的拜访" in html
+    assert html.index("昨天到期的任务") < html.index("今天一早的拜访")
+    for hidden in ("明天到期的任务", "已经完成的任务", "别人的任务"):
+        assert hidden not in html
