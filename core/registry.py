@@ -778,10 +778,11 @@ def get_activity_target(model_or_key):
 
 @dataclass
 class TargetMeasure:
-    """What a target plan can be set on. `actuals(start, end, product_line_id)` → rows
+    """What a target plan can be set on. `actuals(start, end, product_line_id, within=None)` → rows
     (employee id, org unit id, value) summed over [start, end) (aware datetimes): the unit is the
     one the person was in when it counted (a won deal: the owner's unit when it was won), so a
-    seller who moved mid-year counts where they were. `kind`: "money" or "int". `link(employee,
+    seller who moved mid-year counts where they were. `within` (targets.selectors.Within), when
+    given, limits the rows to its units (and owners): the page needs no others. `kind`: "money" or "int". `link(employee,
     unit, start, end, product_line_id)` → the list of the records counted (drill-down) or None."""
 
     key: str

@@ -93,15 +93,20 @@ class MonthFigures:
     categories: dict = field(default_factory=dict)  # category -> {node key: amount}
 
 
-def pipeline_rows(first_day, day_after, rates, product_line_id=None):
+def pipeline_rows(first_day, day_after, rates, product_line_id=None, within=None):
     """{first day of a month: [(owner, owner's unit, category, amount, weighted, calibrated)]} for the
     open deals expected to close in [first_day, day_after): one grouped query for all the months.
     Weighted: each deal's own probability, else its stage's; calibrated: the stage's rate from
-    `rates` (calibrated_rates), summed by the database with a CASE over the stages."""
+    `rates` (calibrated_rates), summed by the database with a CASE over the stages. `within`
+    (targets.selectors.Within): only the deals of those units' (and owners') people."""
     deals = Opportunity.objects.filter(status="open", expected_close_date__gte=first_day,
                                        expected_close_date__lt=day_after, owner__isnull=False)
     if product_line_id:
         deals = deals.filter(product_line_id=product_line_id)
+    if within is not None:
+        deals = deals.filter(owner__unit_id__in=list(within.units))
+        if within.owners is not None:
+            deals = deals.filter(owner_id__in=list(within.owners))
     money = DecimalField(max_digits=24, decimal_places=6)
     probability = Coalesce("probability", "stage__probability")
     rate = Case(*[When(stage_id=pk, then=Value(item.rate, output_field=money)) for pk, item in rates.items()],
@@ -127,10 +132,10 @@ def pipeline_rows(first_day, day_after, rates, product_line_id=None):
 CATEGORIES = [value for value, _label in ForecastCategory.choices]
 
 
-def month_figures(tree, rows):
+def month_figures(tops, rows):
     """MonthFigures of rows (owner, unit, category, amount, weighted, calibrated) rolled up over
-    `tree` (targets.tree) in one walk."""
-    from .selectors import roll_up_vectors
+    the subtrees of `tops` (nodes of targets.tree; a list, or one node) in one walk."""
+    from .selectors import roll_up_tops, roll_up_vectors
 
     position = {category: 2 + index for index, category in enumerate(CATEGORIES)}
     width = 2 + len(CATEGORIES)
@@ -140,7 +145,8 @@ def month_figures(tree, rows):
         if category in position:
             values[position[category]] = amount
         vectors.append((owner_id, unit_id, values))
-    totals = roll_up_vectors(tree, vectors, width)
+    tops = tops if isinstance(tops, list) else [tops]
+    totals = roll_up_tops(tops, vectors, lambda top, found: roll_up_vectors(top, found, width))
     figures = MonthFigures()
     for key, values in totals.items():
         figures.weighted[key], figures.calibrated[key] = values[0], values[1]
@@ -152,12 +158,21 @@ def month_figures(tree, rows):
 # --- Submissions and adjustments ----------------------------------------------------------------
 
 
-def latest_entries(months):
-    """{(month, ("p", employee id) | ("u", unit id)): ForecastEntry}: the latest of each."""
+def latest_entries(months, within=None):
+    """{(month, ("p", employee id) | ("u", unit id)): ForecastEntry}: the latest of each; with
+    `within`, only those its units' nodes can show (the units' adjustments, their people's entries)."""
+    from django.db.models import Q
+
     from .models import ForecastEntry
 
+    entries = ForecastEntry.objects.filter(month__in=months)
+    if within is not None:
+        people = Q(employee__unit_id__in=list(within.units))
+        if within.owners is not None:
+            people &= Q(employee_id__in=list(within.owners))
+        entries = entries.filter(people | Q(employee__isnull=True, org_unit_id__in=list(within.units)))
     latest = {}
-    for entry in ForecastEntry.objects.filter(month__in=months).order_by("created_at", "pk"):
+    for entry in entries.order_by("created_at", "pk"):
         key = ("p", entry.employee_id) if entry.employee_id else ("u", entry.org_unit_id)
         latest[(entry.month, key)] = entry
     return latest
@@ -197,7 +212,7 @@ def forecast_table(user, *, node_key=None, count=3, product_line_id=None, today=
     (targets.selectors.reach)."""
     from django.http import Http404
 
-    from .selectors import find, reach, top_nodes, visible
+    from .selectors import find, reach, roll_up_tops, top_nodes, visible, within
     from .tree import company_tree
 
     today = today or timezone.localdate()
@@ -211,9 +226,12 @@ def forecast_table(user, *, node_key=None, count=3, product_line_id=None, today=
     if node_key and (node is None or not visible(node, units, user)):
         raise Http404  # outside the user's scope
     rates = current_rates()
-    latest = latest_entries([f"{d:%Y-%m}" for d in starts])
-    rows = pipeline_rows(starts[0], month_starts(starts[-1], 2)[1], rates, product_line_id)
-    per_month = [(start, month_figures(tree, rows.get(start, [])), submitted(tree, f"{start:%Y-%m}", latest))
+    # Only what the user's part of the tree can show: a seller's own deals, a manager's units'.
+    limit = within(tree, tops)
+    latest = latest_entries([f"{d:%Y-%m}" for d in starts], limit)
+    rows = pipeline_rows(starts[0], month_starts(starts[-1], 2)[1], rates, product_line_id, limit)
+    per_month = [(start, month_figures(tops, rows.get(start, [])),
+                  roll_up_tops(tops, latest, lambda top, found, month=f"{start:%Y-%m}": submitted(top, month, found)))
                  for start in starts]
 
     def row(item):

@@ -28,8 +28,44 @@ def datetimes(first_day, day_after):
     return start(first_day), start(day_after)
 
 
-def actual_rows(measure, start, end, product_line_id):
-    return measure.actuals(start, end, product_line_id)
+def actual_rows(measure, start, end, product_line_id, within=None):
+    return measure.actuals(start, end, product_line_id, within=within)
+
+
+@dataclass(frozen=True)
+class Within:
+    """The rows that can count towards the nodes under some tops of the tree (see `within`): those
+    of these units, and of these owners only when `owners` is not None."""
+
+    units: frozenset
+    owners: frozenset | None = None
+
+
+def within(tree, tops):
+    """Within for the subtrees of `tops`, or None when one of them is the whole tree. Exact, not an
+    approximation: roll_up gives a unit the rows of its subtree's units and a person their own rows
+    in their unit, so rows outside these units (or, when every top is a person, of other owners)
+    can change no figure under the tops. A seller's dashboard then reads their own deals, not the
+    company's."""
+    if any(top is tree for top in tops):
+        return None
+    units, owners, people_only = set(), set(), True
+    for top in tops:
+        if top.employee is not None:
+            units.add(top.unit.pk)
+            owners.add(top.employee.pk)
+        else:
+            people_only = False
+            units.update(node.unit.pk for node in walk(top) if node.employee is None)
+    return Within(frozenset(units), frozenset(owners) if people_only else None)
+
+
+def roll_up_tops(tops, rows, roll=None):
+    """roll_up (or `roll`, e.g. a partial roll_up_vectors) of each top's subtree, merged."""
+    totals = {}
+    for top in tops:
+        totals.update((roll or roll_up)(top, rows))
+    return totals
 
 
 def roll_up(tree, rows):
@@ -192,10 +228,16 @@ def plan_vs_actual(user, plan, *, node_key=None, choice=YEAR):
     node = find(tree, node_key) if node_key else (tops[0] if len(tops) == 1 else None)
     if node_key and (node is None or not visible(node, units, user)):
         raise Http404  # outside the user's scope: as for any record, it is not there for them
-    cells = node_cells(plan, [YEAR] if choice == YEAR else keys)
+    shown = [child for child in node.children if visible(child, units, user)] if node is not None else tops
+    # Only the figures on the page: the node's and its children's cells, and the actuals of the
+    # rows that can reach them (the whole company's only for the CEO).
+    wanted = [item.key for item in shown] + ([node.key] if node is not None else [])
+    cells = node_cells(plan, [YEAR] if choice == YEAR else keys, wanted)
     measure = get_target_measure(plan.measure)
     start, end = datetimes(first, after)
-    actuals = roll_up(tree, actual_rows(measure, start, end, plan.product_line_id)) if measure else {}
+    actuals = {}
+    if measure:
+        actuals = roll_up_tops(tops, actual_rows(measure, start, end, plan.product_line_id, within(tree, tops)))
 
     def row(item):
         values = cells.get(item.key, {})
@@ -204,7 +246,6 @@ def plan_vs_actual(user, plan, *, node_key=None, choice=YEAR):
             sum((values.get(key, Decimal("0")) for key in keys), Decimal("0"))
         return Row(item, planned, Decimal(actuals.get(item.key, 0)))
 
-    shown = [child for child in node.children if visible(child, units, user)] if node is not None else tops
     children = [row(child) for child in shown]
     ranked = sorted(children, key=lambda r: (-(r.completion if r.completion is not None else -1), r.node.label))
     for position, item in enumerate(ranked, start=1):

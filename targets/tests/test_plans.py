@@ -360,3 +360,61 @@ def test_a_locked_plan_cannot_be_edited_and_a_new_shape_clears_the_old_decomposi
                                                            "version": TargetPlan.objects.get(pk=plan.pk).version})
     assert page.status_code == 400
     assert TargetPlan.objects.get(pk=plan.pk).total == Decimal("1500000.00")
+
+
+def test_each_part_of_the_tree_reads_only_its_rows_and_shows_what_the_company_view_shows(world, planner):
+    """A seller's or a manager's figures are read from their part of the tree only (targets.selectors.
+    within): every row they see carries the same plan, actual and forecast as the executive's view of
+    that node — with a mover, a unit-scope viewer above sub-units and deals elsewhere in the company."""
+    from targets.forecast import forecast_table
+    from targets.selectors import Within, reach, top_nodes, within
+
+    u, e = world.units, world.users
+    pipeline = default_pipeline()
+    first_open = pipeline.stages.filter(kind="open").order_by("order").first()
+    plan = plan_for(world)
+    plan_decompose(plan=plan, actor=planner)
+    march = datetime.datetime(YEAR_2031, 3, 15, 10)
+    won(e["seller1"], "120000.00", march)
+    won(e["seller2"], "80000.00", march)  # in 北京销售一部, before the move below
+    won(e["seller3"], "50000.00", datetime.datetime(YEAR_2031, 7, 1, 9))
+    won(e["south_seller"], "30000.00", march)
+    Employee.objects.filter(pk=e["seller2"].pk).update(unit=u["nb2"])
+    mover = Employee.objects.get(pk=e["seller2"].pk)
+    won(mover, "10000.00", datetime.datetime(YEAR_2031, 5, 2, 9))  # in 天津分公司
+    for owner, amount in ((e["seller1"], "1000"), (mover, "2000"), (e["seller3"], "4000"), (e["south_seller"], "8000")):
+        OpportunityFactory(owner=owner, pipeline=pipeline, stage=first_open, amount=Decimal(amount),
+                           expected_close_date=datetime.date(YEAR_2031, 4, 2))
+    mover.roles.add(make_role("target_own", {"targets.targetplan": {"view": "own"}}))
+    region_viewer = EmployeeFactory(username="north.viewer", unit=u["north"],
+                                    roles=[make_role("target_unit", {"targets.targetplan": {"view": "unit"}})])
+    today = datetime.date(YEAR_2031, 3, 10)
+    tree = build_tree(plan.org_unit)
+
+    # The seller reads their own deals in their present unit; the unit viewer their region's subtree.
+    assert reach(mover) == set()
+    assert within(tree, top_nodes(tree, reach(mover), mover)) == Within(frozenset({u["nb2"].pk}),
+                                                                         frozenset({mover.pk}))
+    region = within(tree, top_nodes(tree, reach(region_viewer), region_viewer))
+    assert region.owners is None and region.units == {u["north"].pk, u["nb1"].pk, u["nd1"].pk, u["nb2"].pk}
+    assert within(tree, top_nodes(tree, reach(planner), planner)) is None
+
+    def company(key):
+        _node, own, *_ = plan_vs_actual(planner, plan, node_key=key)
+        _n, own_f, *_ = forecast_table(planner, node_key=key, count=2, today=today)
+        return own.plan, own.actual, [(m["weighted"], m["calibrated"], m["commit"]) for m in own_f.months]
+
+    seen = 0
+    for viewer in (mover, region_viewer, e["branch_manager"], e["seller1"]):
+        node, own, rows, *_ = plan_vs_actual(viewer, plan)
+        node_f, own_f, rows_f, *_ = forecast_table(viewer, count=2, today=today)
+        forecast = {row.node.key: row for row in [own_f, *rows_f] if row is not None}
+        for row in [own, *rows]:
+            months = [(m["weighted"], m["calibrated"], m["commit"]) for m in forecast[row.node.key].months]
+            assert (row.plan, row.actual, months) == company(row.node.key), (viewer.username, row.node.label)
+            seen += 1
+    assert seen >= 7
+    # The figures themselves, independently: the mover counts 10,000 in 天津 (not the March deal),
+    # the region 260,000 (the south's 30,000 is elsewhere).
+    assert plan_vs_actual(mover, plan)[1].actual == Decimal("10000.00")
+    assert plan_vs_actual(region_viewer, plan)[1].actual == Decimal("260000.00")
