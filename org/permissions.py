@@ -255,11 +255,13 @@ def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
         owners |= subordinate_ids(user)
     condition = values_in("owner_id", sorted(owners)) if len(owners) > 1 else Q(owner_id=user.pk)
     units_reached = False
+    dense = None
     if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
         units = unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
         units_reached = bool(units)
         if units:
-            condition |= values_in("org_unit_id", sorted(units))
+            dense = values_in("org_unit_id", sorted(units))
+            condition |= dense
     if getattr(model, "scope_pool", False) and action in POOL_ACTIONS:
         pools = pool_unit_ids(user)
         if pools:
@@ -279,4 +281,6 @@ def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
         # row of theirs (docs/benchmarks.md, "Fast generic pages"). A seller's branches are all
         # narrow: their own rows by the owner index, a few hundred ids.
         condition.kedao_branches = []
+        # A bounded count asks the units first (core.models.KedaoQuerySet.count).
+        condition.kedao_dense = dense
     return condition

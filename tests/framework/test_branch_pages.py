@@ -65,7 +65,7 @@ def plain(queryset):
     """The same rows without branches, ties on the sort settled by the primary key as the page by
     branch settles them (the default sorts here run newest first)."""
     queryset = queryset._chain()
-    queryset._scope_branches = None
+    queryset._scope_branches = queryset._scope_dense = None
     if not queryset.query.order_by:
         queryset = queryset.order_by(*queryset.model._meta.ordering, "-pk")
     return queryset
@@ -138,3 +138,29 @@ def test_the_branches_are_used_on_postgresql_only_and_can_be_turned_off(world, s
     assert Customer.objects.visible_to(world.branch_manager)._scope_branches is None
     assert Contact.objects.visible_to(world.seller1)._scope_branches is None
     assert Activity.objects.visible_to(world.seller1)._scope_branches is not None
+
+
+@pytest.mark.parametrize("username", ("branch_manager", "north_manager", "dept_head", "unit_viewer", "seller1"))
+def test_a_bounded_count_asks_a_managers_units_first_and_stays_exact(world, username):
+    """KedaoQuerySet.count: the units alone answer "more than N?" when they hold N rows; otherwise
+    the whole condition is counted. Either way the figure is the plain query's, with a filter too."""
+    user = world.users[username]
+    for model in (Customer, Activity):
+        visible = model.objects.visible_to(user)
+        assert (visible._scope_dense is not None) is (username in ("branch_manager", "north_manager", "unit_viewer"))
+        narrowed = [visible.filter(name__contains="1")] if model is Customer else [visible.filter(status="planned")]
+        for rows in (visible, *narrowed):
+            for limit in (0, 1, 4, 9, 500):
+                assert rows.order_by()[: limit + 1].count() == plain(rows).order_by()[: limit + 1].count(), (
+                    username, model.__name__, limit)
+    if username != "north_manager":
+        return
+    visible = Customer.objects.visible_to(user)
+    units = Customer.objects.filter(org_unit__path__startswith=world.units["north"].path).count()
+    assert units > 5
+    with CaptureQueriesContext(connection) as queries:
+        assert visible.order_by()[:5].count() == 5
+    assert len(queries) == 1  # the units' rows reach the bound: one query, without the rest of the OR
+    with CaptureQueriesContext(connection) as queries:
+        total = visible.order_by()[:1000].count()
+    assert len(queries) == 2 and total == plain(visible).count() > units  # shares and the pool add rows
