@@ -96,9 +96,10 @@ class Activity(ScopedModel, SearchKeyModel):
             # A person's or a unit's calendar (activities.calendar_selectors.window_condition).
             models.Index(fields=["owner", "starts_at", "ends_at", "due_at"], name="activity_owner_when"),
             models.Index(fields=["org_unit", "starts_at", "ends_at", "due_at"], name="activity_unit_when"),
-            # A manager's bounded count asks their units first (core.models.KedaoQuerySet.count):
-            # live rows only, so that it is read from the index alone (13.7 → 0.2 ms for a branch).
+            # A bounded count asks a manager's units or a seller's own rows first (core.models.
+            # KedaoQuerySet.count): live rows only, read from the index alone (13.7 → 0.2 ms for a branch).
             models.Index(fields=["org_unit"], condition=models.Q(deleted_at__isnull=True), name="activity_unit_live"),
+            models.Index(fields=["owner"], condition=models.Q(deleted_at__isnull=True), name="activity_owner_live"),
             models.Index(fields=["customer", "starts_at"], name="activity_customer_start"),
             models.Index(fields=["opportunity", "starts_at"], name="activity_opp_start"),
             models.Index(fields=["related_type", "related_id", "starts_at"], name="activity_related_start"),

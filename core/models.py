@@ -109,10 +109,12 @@ class KedaoQuerySet(models.QuerySet):
     BRANCH_PAGE_MAX = 10_000  # deeper than this, each branch would read as much as the OR does
     # --- a bounded count, its dense part first ---------------------------------------------
     # A manager's condition ORs their units (dense: a branch holds 40,000 customers) with their
-    # own rows, shares, pools and rules. "More than 1,000?" of the OR made PostgreSQL combine every
-    # part (12 ms for a branch manager's customers); the units alone answer it from one index
-    # when they hold that many, which they usually do. They are a part of the OR, so when the part
-    # reaches the bound the whole does: the count is exact. Otherwise the whole is counted.
+    # own rows, shares, pools and rules; a seller's, their own rows with the rest. "More than
+    # 1,000?" of the OR made PostgreSQL combine every part (12 ms for a branch manager's
+    # customers, 8 for a seller's activities by branch); the dense part alone answers it from one
+    # index of live rows when it holds that many, which it usually does. It is a part of the OR,
+    # so when the part reaches the bound the whole does: the count is exact. Otherwise the whole
+    # is counted.
     _scope_dense = None
 
     def _clone(self):

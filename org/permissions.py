@@ -255,7 +255,9 @@ def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
         owners |= subordinate_ids(user)
     condition = values_in("owner_id", sorted(owners)) if len(owners) > 1 else Q(owner_id=user.pk)
     units_reached = False
-    dense = None
+    # The part of the OR that holds most rows: the units when the user reaches some, else the
+    # owners' own rows. A bounded count asks it first (core.models.KedaoQuerySet.count).
+    dense = condition
     if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
         units = unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
         units_reached = bool(units)
@@ -281,6 +283,6 @@ def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
         # row of theirs (docs/benchmarks.md, "Fast generic pages"). A seller's branches are all
         # narrow: their own rows by the owner index, a few hundred ids.
         condition.kedao_branches = []
-        # A bounded count asks the units first (core.models.KedaoQuerySet.count).
+    if condition is not dense:  # alone, the part is the whole: nothing to ask first
         condition.kedao_dense = dense
     return condition

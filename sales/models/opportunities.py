@@ -85,9 +85,10 @@ class Opportunity(ScopedModel, SearchKeyModel):
         indexes = [
             models.Index(fields=["owner", "-updated_at"], name="sales_opp_owner_upd"),
             models.Index(fields=["org_unit", "-updated_at"], name="sales_opp_unit_upd"),
-            # A manager's bounded count asks their units first (core.models.KedaoQuerySet.count):
-            # live rows only, so that it is read from the index alone (13.7 → 0.2 ms for a branch).
+            # A bounded count asks a manager's units or a seller's own rows first (core.models.
+            # KedaoQuerySet.count): live rows only, read from the index alone (13.7 → 0.2 ms for a branch).
             models.Index(fields=["org_unit"], condition=models.Q(deleted_at__isnull=True), name="sales_opp_unit_live"),
+            models.Index(fields=["owner"], condition=models.Q(deleted_at__isnull=True), name="sales_opp_owner_live"),
             models.Index(fields=["customer", "product_line"], name="sales_opp_customer_line"),
             models.Index(fields=["stage", "-updated_at"], name="sales_opp_stage_upd"),
             models.Index(fields=["status", "expected_close_date"], name="sales_opp_status_close"),
