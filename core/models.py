@@ -94,6 +94,9 @@ class KedaoQuerySet(models.QuerySet):
         dense = getattr(condition, "kedao_dense", None)
         if dense is not None:
             visible._scope_dense = (before, len(visible.query.where.children), dense)
+        parents = getattr(condition, "kedao_parents", None)
+        if parents is not None:
+            visible._scope_parents = (before, len(visible.query.where.children), parents)
         return visible
 
     # --- a page of a scoped list, branch by branch -------------------------------------------
@@ -116,11 +119,23 @@ class KedaoQuerySet(models.QuerySet):
     # so when the part reaches the bound the whole does: the count is exact. Otherwise the whole
     # is counted.
     _scope_dense = None
+    # --- a short page of a child type, from the parents' children ------------------------------
+    # A contact is seen through its customer. For the latest five contacts of a seller (the home
+    # page), PostgreSQL walked the date index of all 3,000,000 contacts checking each one's
+    # customer, 19,000 of them before five were the seller's (120 ms; the sparser the user, the
+    # longer). When the user reaches at most PARENTS_MAX parents, their ids are read first and the
+    # page from those parents' children, sorted (10 ms). Same rows, same order.
+    _scope_parents = None
+    PARENTS_MAX = 5_000
+    # Short pages only: for a list page's 50 rows PostgreSQL already reads the parents' children
+    # (10 ms for an average seller's contacts), and the ids read first would only add to it.
+    PARENTS_PAGE_MAX = 20
 
     def _clone(self):
         clone = super()._clone()
         clone._scope_branches = self._scope_branches
         clone._scope_dense = self._scope_dense
+        clone._scope_parents = self._scope_parents
         return clone
 
     def count(self):
@@ -149,7 +164,7 @@ class KedaoQuerySet(models.QuerySet):
     def _combined_plainly(operator):
         def combine(self, other):
             combined = getattr(models.QuerySet, operator)(self, other)
-            combined._scope_branches = combined._scope_dense = None
+            combined._scope_branches = combined._scope_dense = combined._scope_parents = None
             return combined
         return combine
 
@@ -161,7 +176,41 @@ class KedaoQuerySet(models.QuerySet):
     def __getitem__(self, k):
         if isinstance(k, slice) and self._scope_branches and self._result_cache is None and self._can_page_by_branch(k):
             return self._page_by_branch(k)
+        if isinstance(k, slice) and self._scope_parents and self._result_cache is None and self._can_page_by_parents(k):
+            page = self._page_by_parents(k)
+            if page is not None:
+                return page
         return super().__getitem__(k)
+
+    def _can_page_by_parents(self, k):
+        from django.db import connections
+
+        query = self.query
+        return (settings.KEDAO["PAGE_BY_BRANCH"] and connections[self.db].vendor == "postgresql"
+                and k.stop is not None and 0 < k.stop <= self.PARENTS_PAGE_MAX and k.step in (None, 1)
+                and (k.start or 0) >= 0 and bool(self._page_ordering())
+                and self._condition_in_place(self._scope_parents[1])
+                and not query.is_sliced and not query.select_for_update)
+
+    def _page_by_parents(self, k):
+        """The page from the children of the user's parents (see above), or None when they reach
+        more than PARENTS_MAX parents (then one walk of the date index finds a page sooner)."""
+        from core.lookups import values_in
+
+        start, end, (attname, parents) = self._scope_parents
+        ids = list(parents.order_by().values_list("pk", flat=True)[: self.PARENTS_MAX + 1])
+        if len(ids) > self.PARENTS_MAX:
+            return None
+        ordering = self._page_ordering()
+        if not {"pk", "-pk", "id", "-id"} & set(ordering):
+            first = ordering[0]
+            descending = first.startswith("-") if isinstance(first, str) else getattr(first, "descending", False)
+            ordering = (*ordering, "-pk" if descending else "pk")
+        others = self._chain()
+        others._scope_branches = others._scope_dense = others._scope_parents = None
+        del others.query.where.children[start:end]
+        # The parents listed are live ones (the condition's own "parent not deleted").
+        return others.filter(values_in(attname, ids)).order_by(*(_fenced(item) for item in ordering))[k]
 
     def _can_page_by_branch(self, k):
         from django.db import connections

@@ -242,6 +242,10 @@ def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
         # (4,400 contacts of a seller's 1,500 customers, sorted: 16 ms), where one walk of the
         # children's date index, checking the parents, finds a page sooner (docs/benchmarks.md).
         condition.kedao_branches = []
+        if extra is None and not getattr(parent, "kedao_units", False):
+            # A user who reaches no unit sees few parents: a short page (the home page's latest
+            # five) may be read from their children (core.models.KedaoQuerySet._page_by_parents).
+            condition.kedao_parents = (field.attname, parents.filter(parent))
         return condition
     if kind != "scoped":
         return None
@@ -285,4 +289,5 @@ def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
         condition.kedao_branches = []
     if condition is not dense:  # alone, the part is the whole: nothing to ask first
         condition.kedao_dense = dense
+    condition.kedao_units = units_reached
     return condition

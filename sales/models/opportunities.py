@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.models import KedaoModel, ScopedModel
@@ -96,6 +97,13 @@ class Opportunity(ScopedModel, SearchKeyModel):
             models.Index(fields=["status", "closed_at"], name="sales_opp_status_closed"),
             # Deals opened on a day (daily reports).
             models.Index(fields=["created_at"], name="sales_opp_created"),
+            # A manager's or a seller's part of the plan (targets: won in their units this year;
+            # the forecast: their people's open deals by expected month) without reading every won
+            # or open deal of the company (a branch's dashboard: 81 and 39 ms before).
+            models.Index(Coalesce("closed_unit", "org_unit"), F("closed_at"), name="sales_opp_won_unit",
+                         condition=Q(status="won", deleted_at__isnull=True)),
+            models.Index(fields=["owner", "expected_close_date"], name="sales_opp_open_owner",
+                         condition=Q(status="open", deleted_at__isnull=True)),
         ]
 
     def __str__(self):

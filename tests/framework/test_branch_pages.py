@@ -65,7 +65,7 @@ def plain(queryset):
     """The same rows without branches, ties on the sort settled by the primary key as the page by
     branch settles them (the default sorts here run newest first)."""
     queryset = queryset._chain()
-    queryset._scope_branches = queryset._scope_dense = None
+    queryset._scope_branches = queryset._scope_dense = queryset._scope_parents = None
     if not queryset.query.order_by:
         queryset = queryset.order_by(*queryset.model._meta.ordering, "-pk")
     return queryset
@@ -165,3 +165,36 @@ def test_a_bounded_count_asks_a_managers_units_first_and_stays_exact(world, user
     with CaptureQueriesContext(connection) as queries:
         total = visible.order_by()[:1000].count()
     assert len(queries) == 2 and total == plain(visible).count() > units  # shares and the pool add rows
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_a_short_page_of_contacts_from_the_users_customers_is_the_plain_page(world, username, settings):
+    """KedaoQuerySet._page_by_parents: a user who reaches no unit gets a short page of contacts
+    (the home page's latest five) from their customers' contacts, the same rows in the same order;
+    a manager's (dense units), a long page, or too many customers: the plain query."""
+    from core.models import KedaoQuerySet
+
+    user = world.users[username]
+    visible = Contact.objects.visible_to(user)
+    reaches_units = username in ("branch_manager", "north_manager", "unit_viewer")
+    assert (visible._scope_parents is None) is reaches_units
+    for ordering in (("-updated_at",), ("name",), ("-updated_at", "-pk"), ("customer__name", "pk")):
+        rows = visible.order_by(*ordering)
+        # Ties settled by the id in the direction of the first key, as the page settles them.
+        total = ordering if ordering[-1] in ("pk", "-pk") else (*ordering, "-pk" if ordering[0][0] == "-" else "pk")
+        expected = [row.pk for row in plain(rows).order_by(*total)]
+        for stop in (1, 5, 7):
+            with CaptureQueriesContext(connection) as queries:
+                page = [row.pk for row in rows[:stop]]
+            assert page == expected[:stop], (username, ordering)
+            by_parents = POSTGRES and not reaches_units
+            assert (len(queries) == 2 and "customer_id" in queries[1]["sql"]) is by_parents
+        assert [row.pk for row in rows[2:6]] == expected[2:6]
+    if POSTGRES and not reaches_units:
+        with CaptureQueriesContext(connection) as queries:
+            list(visible.order_by("-updated_at")[: KedaoQuerySet.PARENTS_PAGE_MAX + 1])
+        assert len(queries) == 1  # a long page: one walk of the date index
+        settings.KEDAO = {**settings.KEDAO, "PAGE_BY_BRANCH": False}
+        with CaptureQueriesContext(connection) as queries:
+            list(visible.order_by("-updated_at")[:5])
+        assert len(queries) == 1
