@@ -62,6 +62,8 @@ def within(tree, tops):
 
 def roll_up_tops(tops, rows, roll=None):
     """roll_up (or `roll`, e.g. a partial roll_up_vectors) of each top's subtree, merged."""
+    if len(tops) == 1:
+        return (roll or roll_up)(tops[0], rows)  # the usual case: no copy of 1,250 totals
     totals = {}
     for top in tops:
         totals.update((roll or roll_up)(top, rows))
