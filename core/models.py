@@ -209,6 +209,8 @@ class KedaoQuerySet(models.QuerySet):
         others = self._chain()
         others._scope_branches = others._scope_dense = others._scope_parents = None
         del others.query.where.children[start:end]
+        if not ids:
+            return others.none()[k]  # no parent seen, no child either
         # The parents listed are live ones (the condition's own "parent not deleted").
         return others.filter(values_in(attname, ids)).order_by(*(_fenced(item) for item in ordering))[k]
 

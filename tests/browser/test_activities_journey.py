@@ -11,7 +11,7 @@ from django.utils import timezone
 from activities.models import Activity, DailyReport
 from core.testing.world import build_world
 
-from .conftest import assert_accessible, assert_no_horizontal_overflow
+from .conftest import assert_accessible, assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -22,15 +22,6 @@ SUBJECT = "拜访信息中心主任（方案交流）"
 def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"activities-{name}.png"), full_page=True)
     assert_accessible(page, name)
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("demo")
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(live_server.url + "/")
 
 
 @pytest.fixture

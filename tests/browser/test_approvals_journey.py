@@ -19,7 +19,7 @@ from approvals.tests.helpers import ask
 from core.testing.world import build_world
 from notifications.models import Notification
 
-from .conftest import assert_accessible, assert_no_horizontal_overflow
+from .conftest import assert_accessible, assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -37,15 +37,6 @@ def world(transactional_db):
     world.units["hq"].manager = world.ceo
     world.units["hq"].save()
     return world
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("demo")
-    page.locator("form [type=submit]").click()
-    page.wait_for_url(live_server.url + "/")
 
 
 def test_manager_decides_from_the_inbox_and_the_seller_is_told(page, live_server, world):

@@ -15,7 +15,7 @@ from sales.models import Collision, Opportunity
 from sales.services import opportunity_save
 from sales.tests.factories import default_pipeline
 
-from .conftest import assert_accessible, assert_no_horizontal_overflow
+from .conftest import assert_accessible, assert_no_horizontal_overflow, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,15 +26,6 @@ FIRST, LATER = "华为北京数据中心一期", "华为数据中心扩容项目
 def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"collision-{name}.png"), full_page=True)
     assert_accessible(page, name)
-
-
-def log_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill("demo")
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(live_server.url + "/")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from core.models import Share
 from core.testing.world import build_world
 from customers.models import AccountTeamMember, Contact, Customer
 from customers.tests.factories import ContactFactory, CustomerFactory
-from org.tests.factories import ProductLineFactory
+from org.tests.factories import EmployeeFactory, ProductLineFactory
 
 pytestmark = pytest.mark.django_db
 POSTGRES = connection.vendor == "postgresql"
@@ -190,6 +190,10 @@ def test_a_short_page_of_contacts_from_the_users_customers_is_the_plain_page(wor
             by_parents = POSTGRES and not reaches_units
             assert (len(queries) == 2 and "customer_id" in queries[1]["sql"]) is by_parents
         assert [row.pk for row in rows[2:6]] == expected[2:6]
+    # Someone who sees no customer at all (a new seller in a unit without a pool): no contact.
+    newcomer = EmployeeFactory(username=f"new.{username}", unit=world.units["south"], roles=[world.roles["seller"]])
+    assert list(Contact.objects.visible_to(newcomer).order_by("-updated_at")[:5]) == []
+    assert list(Contact.objects.visible_to(newcomer).order_by("name").values_list("pk", flat=True)[:3]) == []
     if POSTGRES and not reaches_units:
         with CaptureQueriesContext(connection) as queries:
             list(visible.order_by("-updated_at")[: KedaoQuerySet.PARENTS_PAGE_MAX + 1])
