@@ -165,6 +165,9 @@ def test_a_bounded_count_asks_a_managers_units_first_and_stays_exact(world, user
     with CaptureQueriesContext(connection) as queries:
         total = visible.order_by()[:1000].count()
     assert len(queries) == 2 and total == plain(visible).count() > units  # shares and the pool add rows
+    with CaptureQueriesContext(connection) as queries:
+        visible.filter(name__contains="1").order_by()[:5].count()
+    assert len(queries) == 1  # a narrowing filter: the whole condition at once, not twice
 
 
 @pytest.mark.parametrize("username", USERS)
