@@ -147,10 +147,8 @@ class KedaoQuerySet(models.QuerySet):
                 and self._condition_in_place(self._scope_dense[1])
                 and len(self.query.where.children) == self._scope_dense[1]):
             start, end, dense = self._scope_dense
-            part = self._chain()
-            part._scope_branches = part._scope_dense = None
+            part = self._without_condition(start, end)
             part.query.clear_limits()
-            del part.query.where.children[start:end]
             found = part.filter(dense)[:bound].count()
             if found >= bound:
                 return found
@@ -205,14 +203,8 @@ class KedaoQuerySet(models.QuerySet):
         ids = list(parents.order_by().values_list("pk", flat=True)[: self.PARENTS_MAX + 1])
         if len(ids) > self.PARENTS_MAX:
             return None
-        ordering = self._page_ordering()
-        if not {"pk", "-pk", "id", "-id"} & set(ordering):
-            first = ordering[0]
-            descending = first.startswith("-") if isinstance(first, str) else getattr(first, "descending", False)
-            ordering = (*ordering, "-pk" if descending else "pk")
-        others = self._chain()
-        others._scope_branches = others._scope_dense = others._scope_parents = None
-        del others.query.where.children[start:end]
+        ordering = self._total_ordering()
+        others = self._without_condition(start, end)
         if not ids:
             return others.none()[k]  # no parent seen, no child either
         # The parents listed are live ones (the condition's own "parent not deleted").
@@ -281,20 +273,31 @@ class KedaoQuerySet(models.QuerySet):
             return tuple(self.model._meta.ordering)
         return ()
 
-    def _page_by_branch(self, k):
-        # A total order: rows tied on the sort must come in the same order in each branch and
-        # in the page (and from one page to the next), so the primary key settles ties.
+    def _total_ordering(self):
+        """The page's ordering made total: rows tied on the sort must come in the same order
+        however the page is read (and from one page to the next), so the primary key settles ties,
+        in the direction of the first key."""
         ordering = self._page_ordering()
         if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
             first = ordering[0]
             descending = first.startswith("-") if isinstance(first, str) else getattr(first, "descending", False)
             ordering = (*ordering, "-pk" if descending else "pk")
+        return ordering
+
+    def _without_condition(self, start, end):
+        """This queryset with the visibility condition (where.children[start:end]) taken out, and
+        with plain slices and counts."""
+        others = self._chain()
+        others._scope_branches = others._scope_dense = others._scope_parents = None
+        del others.query.where.children[start:end]
+        return others
+
+    def _page_by_branch(self, k):
+        ordering = self._total_ordering()
         start, end, branches = self._scope_branches
         # Every filter but the visibility condition; each branch then adds its own part only (the
         # whole condition repeated in each branch cost more to plan than the branches to run).
-        others = self._chain()
-        others._scope_branches = None  # its own slices are plain ones
-        del others.query.where.children[start:end]
+        others = self._without_condition(start, end)
         fenced = [_fenced(item) for item in ordering]
         firsts = [others.filter(branch).order_by(*(fenced if is_id_list(branch) else ordering)).values("pk")[: k.stop]
                   for branch in branches]
