@@ -114,10 +114,10 @@ class KedaoQuerySet(models.QuerySet):
     # A manager's condition ORs their units (dense: a branch holds 40,000 customers) with their
     # own rows, shares, pools and rules; a seller's, their own rows with the rest. "More than
     # 1,000?" of the OR made PostgreSQL combine every part (12 ms for a branch manager's
-    # customers, 8 for a seller's activities by branch); the dense part alone answers it from one
-    # index of live rows when it holds that many, which it usually does. It is a part of the OR,
-    # so when the part reaches the bound the whole does: the count is exact. Otherwise the whole
-    # is counted.
+    # customers); the dense part alone answers it from one index of live rows when it holds
+    # that many, which it usually does. It is a part of the OR, so when the part reaches the
+    # bound the whole does: the count is exact. Otherwise the whole is counted. (A seller's count
+    # on PostgreSQL is a slice taken by branch first, as their pages are: that answers it.)
     _scope_dense = None
     # --- a short page of a child type, from the parents' children ------------------------------
     # A contact is seen through its customer. For the latest five contacts of a seller (the home

@@ -115,9 +115,12 @@ def test_the_branches_are_used_on_postgresql_only_and_can_be_turned_off(world, s
     # index looking for them, so the page is one query (a count still goes by branch).
     with CaptureQueriesContext(connection) as queries:
         list(visible.order_by("name")[:10])
-        visible.order_by()[:500].count()  # beyond the own rows, which are asked first
+        visible.order_by()[:5].count()
     assert "UNION" not in queries[0]["sql"]
-    assert len(queries) == 3 and ("UNION" in queries[2]["sql"]) is POSTGRES
+    # On PostgreSQL the count's slice is taken by branch (no dense part is asked first there);
+    # elsewhere the seller's own rows answer it.
+    assert ("UNION" in queries[-1]["sql"]) is POSTGRES
+    assert len(queries) == 2
     # Rows already named by id (the calendar takes a week's ids first): one query reads them by id,
     # the same rows.
     ids = sorted(Customer.objects.values_list("pk", flat=True))[::3]
