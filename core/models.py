@@ -119,6 +119,7 @@ class KedaoQuerySet(models.QuerySet):
     # bound the whole does: the count is exact. Otherwise the whole is counted. (A seller's count
     # on PostgreSQL is a slice taken by branch first, as their pages are: that answers it.)
     _scope_dense = None
+    _dense_first = None  # on a slice taken by branch: the dense part of the queryset it came from
     # --- a short page of a child type, from the parents' children ------------------------------
     # A contact is seen through its customer. For the latest five contacts of a seller (the home
     # page), PostgreSQL walked the date index of all 3,000,000 contacts checking each one's
@@ -136,23 +137,37 @@ class KedaoQuerySet(models.QuerySet):
         clone._scope_branches = self._scope_branches
         clone._scope_dense = self._scope_dense
         clone._scope_parents = self._scope_parents
+        clone._dense_first = self._dense_first
         return clone
 
     def count(self):
-        bound = self.query.high_mark
-        # Only with no filter after the condition (a list as it opens, a home page card): a
-        # narrowing filter (stalled deals, a search) leaves the part under the bound more often
-        # than not, and the count would be paid twice.
-        if (self._scope_dense and self._result_cache is None and bound is not None and not self.query.low_mark
-                and self._condition_in_place(self._scope_dense[1])
-                and len(self.query.where.children) == self._scope_dense[1]):
-            start, end, dense = self._scope_dense
-            part = self._without_condition(start, end)
-            part.query.clear_limits()
-            found = part.filter(dense)[:bound].count()
-            if found >= bound:
-                return found
+        if self._result_cache is None:
+            # A slice taken by branch (a seller's page on PostgreSQL) keeps the dense part of the
+            # queryset it came from: the seller's own rows answer "more than 1,000?" from their
+            # index (0.3 ms) where the branches' union took 8 ms for their activities.
+            part = self._dense_first
+            if part is None:
+                part = self._dense_part(self.query.low_mark, self.query.high_mark)
+            if part is not None:
+                found = part.count()
+                if found >= part.query.high_mark:
+                    return found
         return super().count()
+
+    def _dense_part(self, start, stop):
+        """The first `stop` rows of the condition's dense part, every other filter kept; or None
+        where asking it first cannot answer a bounded count. Only with no filter after the
+        condition (a list as it opens, a home page card): a narrowing filter (stalled deals, a
+        search) leaves the part under the bound more often than not, and the count would be paid
+        twice."""
+        if (not self._scope_dense or start or stop is None
+                or not self._condition_in_place(self._scope_dense[1])
+                or len(self.query.where.children) != self._scope_dense[1]):
+            return None
+        begin, end, dense = self._scope_dense
+        part = self._without_condition(begin, end)
+        part.query.clear_limits()
+        return part.filter(dense)[:stop]
 
     def _condition_in_place(self, end):
         """Whether the WHERE clause is still an AND of filters with the visibility condition where
@@ -167,6 +182,7 @@ class KedaoQuerySet(models.QuerySet):
         def combine(self, other):
             combined = getattr(models.QuerySet, operator)(self, other)
             combined._scope_branches = combined._scope_dense = combined._scope_parents = None
+            combined._dense_first = None
             return combined
         return combine
 
@@ -289,6 +305,7 @@ class KedaoQuerySet(models.QuerySet):
         with plain slices and counts."""
         others = self._chain()
         others._scope_branches = others._scope_dense = others._scope_parents = None
+        others._dense_first = None
         del others.query.where.children[start:end]
         return others
 
@@ -301,7 +318,9 @@ class KedaoQuerySet(models.QuerySet):
         fenced = [_fenced(item) for item in ordering]
         firsts = [others.filter(branch).order_by(*(fenced if is_id_list(branch) else ordering)).values("pk")[: k.stop]
                   for branch in branches]
-        return others.filter(pk__in=firsts[0].union(*firsts[1:])).order_by(*ordering)[k]
+        page = others.filter(pk__in=firsts[0].union(*firsts[1:])).order_by(*ordering)[k]
+        page._dense_first = self._dense_part(k.start, k.stop)
+        return page
 
     def with_allowed(self, user, action, *, name):
         """Each row annotated `name` = whether `user` may `action` it: the same decision as

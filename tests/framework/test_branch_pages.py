@@ -117,10 +117,17 @@ def test_the_branches_are_used_on_postgresql_only_and_can_be_turned_off(world, s
         list(visible.order_by("name")[:10])
         visible.order_by()[:5].count()
     assert "UNION" not in queries[0]["sql"]
-    # On PostgreSQL the count's slice is taken by branch (no dense part is asked first there);
-    # elsewhere the seller's own rows answer it.
-    assert ("UNION" in queries[-1]["sql"]) is POSTGRES
+    # The count's slice is taken by branch on PostgreSQL, but the seller's own rows are asked
+    # first, and answer it when they reach the bound: one query, without the branches.
+    own = Customer.objects.filter(owner=world.seller1).count()
+    assert own >= 5
+    assert "UNION" not in queries[-1]["sql"] and "owner_id" in queries[-1]["sql"]
     assert len(queries) == 2
+    # Short of the bound, the whole condition (by branch on PostgreSQL) is counted after them.
+    with CaptureQueriesContext(connection) as queries:
+        total = visible.order_by()[: own + 1000].count()
+    assert total == plain(visible).count() > own
+    assert len(queries) == 2 and ("UNION" in queries[-1]["sql"]) is POSTGRES
     # Rows already named by id (the calendar takes a week's ids first): one query reads them by id,
     # the same rows.
     ids = sorted(Customer.objects.values_list("pk", flat=True))[::3]
