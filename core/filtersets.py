@@ -74,6 +74,23 @@ def scoped_choices(base):
     return choices
 
 
+def unused_choices(filterset):
+    """A related filter the request gives no value has nothing to validate, and its autocomplete
+    renders no option: its choices become no rows, so that the user's visibility condition over
+    the related type (its shares, teams, account teams: 5–7 queries for a seller's activity list,
+    which filters by customer and opportunity) is not worked out for nothing on every page.
+    A filter that has a value keeps its scoped choices (a value outside them is still a 400)."""
+    data = filterset.data if filterset.is_bound else {}
+    prefix = f"{filterset.form_prefix}-" if filterset.form_prefix else ""
+    for name, filter_ in filterset.filters.items():
+        model = getattr(filter_, "related_model", None)
+        if model is None or not getattr(filter_.queryset, "kedao_scoped", False):
+            continue
+        values = data.getlist(prefix + name) if hasattr(data, "getlist") else [data.get(prefix + name)]
+        if not any(value not in (None, "") for value in values):
+            filter_.queryset = model._default_manager.none()
+
+
 def _model_field(model, name):
     try:
         return model._meta.get_field(name)
@@ -103,6 +120,7 @@ class KedaoFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         autocomplete_widgets(self.filters)
+        unused_choices(self)
         for flt in self.filters.values():
             if isinstance(flt, django_filters.NumberFilter):
                 bound_number_filter(flt, self._meta.model)

@@ -64,3 +64,30 @@ def test_bulk_actions_sit_above_the_table_too(client, world):
     top = html.split('data-testid="bulk-actions-top"')[1]
     assert top.index("/customers/bulk-delete/") < top.index("<table")
     assert Customer.objects.count() == 3
+
+
+def test_a_related_filter_is_scoped_when_used_and_costs_nothing_when_not(client, world, monkeypatch):
+    """A list's related filter (an activity's customer) accepts only a record the user may see, with
+    the message beside the filter; left empty, the related type's visibility is not worked out."""
+    from activities.tests.factories import ActivityFactory
+    from core import related
+
+    mine = ActivityFactory(owner=world.seller1, subject="拜访我的客户")
+    theirs = ActivityFactory(owner=world.seller2, subject="拜访别人的客户")
+    client.force_login(world.seller1)
+    asked = []
+    real = related.related_queryset
+    monkeypatch.setattr(related, "related_queryset",
+                        lambda queryset, user, action="view": asked.append(queryset.model) or real(queryset, user, action))
+    html = client.get("/activities/").content.decode()
+    assert "拜访我的客户" in html
+    assert Customer not in asked
+    response = client.get("/activities/", {"customer": mine.customer_id})
+    assert response.status_code == 200 and Customer in asked
+    assert "拜访我的客户" in response.content.decode()
+    # The name of the chosen customer is shown in the filter (its autocomplete's one option).
+    assert f'<option value="{mine.customer_id}" selected>' in response.content.decode()
+    response = client.get("/activities/", {"customer": theirs.customer_id})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-field-error="customer"' in html and "拜访别人的客户" not in html
