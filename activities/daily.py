@@ -12,12 +12,11 @@ from decimal import Decimal
 
 from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import daily_figures, register_daily_figure
-from core.reports import day_bounds, list_url
+from core.reports import day_bounds, list_page, list_url
 
 from .models import Activity, ActivityKind, ActivityStatus
 from .models_reports import DailyReport
@@ -155,21 +154,21 @@ def _pick(source, by, value, **match):
 
 def _activity_link(kind=None, status=ActivityStatus.DONE, **extra):
     def link(employee, date_from, date_to):
-        return list_url(reverse("activities:activity_list"), owner=employee, kind=kind, status=status,
+        return list_url(list_page("activities:activity_list"), owner=employee, kind=kind, status=status,
                         starts_after=date_from, starts_before=date_to, **extra)
     return link
 
 
 def _overdue_link(employee, date_from, date_to):
-    return list_url(reverse("activities:activity_list"), owner=employee, kind=ActivityKind.TASK, overdue=True)
+    return list_url(list_page("activities:activity_list"), owner=employee, kind=ActivityKind.TASK, overdue=True)
 
 
 def _customer_link(employee, date_from, date_to):
-    return list_url(reverse("customers:customer_list"), owner=employee, ordering="-created_at")
+    return list_url(list_page("customers:customer_list"), owner=employee, ordering="-created_at")
 
 
 def _contact_link(employee, date_from, date_to):
-    return list_url(reverse("customers:contact_list"), ordering="-created_at")
+    return list_url(list_page("customers:contact_list"), ordering="-created_at")
 
 
 def _opp_link(**filters):
@@ -182,7 +181,7 @@ def _opp_link(**filters):
         params = {k: v for k, v in filters.items() if k != "advanced"}
         if filters.get("advanced"):
             params["ordering"] = "-stage_changed_at"
-        return list_url(reverse("sales:opportunity_list"), owner=employee, **params, **dated)
+        return list_url(list_page("sales:opportunity_list"), owner=employee, **params, **dated)
     return link
 
 

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -84,18 +86,35 @@ def render_report(request, report, *, template="core/report.html", extra_context
         "chart_title": title,
         "params": params, "query": form.query(),
         "columns": report.columns,
-        "rows": [[_cell(column, row, params) for column in report.columns] for row in rows],
+        "body": _body(report.columns, rows, params),
         "totals": _totals(report.columns, rows),
         "chart": figure_html(chart, label=str(report.label), height=420) if chart is not None else None,
     })
     return render(request, template, context)
 
 
-def _cell(column, row, params):
-    value = row.get(column.key)
-    url = column.link(row, params) if column.link and value not in (None, 0, "") else None
-    return {"text": format_cell(column.kind, value), "url": url, "numeric": column.kind != "text",
-            "label": column.label}
+def _body(columns, rows, params):
+    """The table's rows as HTML, written here rather than by the template language: a report may
+    have a thousand rows of nine cells (a CEO's visits per seller), which took the template
+    ~250 ms. Every text is escaped as the template would."""
+    opening = [format_html_open(column) for column in columns]
+    parts = []
+    for row in rows:
+        parts.append("<tr>")
+        for column, start in zip(columns, opening, strict=True):
+            value = row.get(column.key)
+            text = conditional_escape(format_cell(column.kind, value))
+            url = column.link(row, params) if column.link and value not in (None, 0, "") else None
+            parts.append(f'{start}<a href="{conditional_escape(url)}" data-drilldown>{text}</a></td>' if url
+                         else f"{start}{text}</td>")
+        parts.append("</tr>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def format_html_open(column):
+    """A cell's opening tag: its column's label (read by the phone layout) and alignment."""
+    numeric = ' class="text-end kedao-num"' if column.kind != "text" else ""
+    return f'<td data-label="{conditional_escape(column.label)}"{numeric}>'
 
 
 def format_cell(kind, value):

@@ -1,9 +1,8 @@
 """What every sales report counts: registered opportunities the user may view, narrowed by the
 standard report filters (core.reports), and the drill-down links that list exactly those rows."""
 
-from django.urls import reverse
 
-from core.reports import in_days, list_url
+from core.reports import in_days, list_page, list_url
 
 from ..models import Opportunity
 from ..models.opportunities import RegistrationStatus
@@ -33,6 +32,6 @@ def opportunity_list(params, *, dates="created", **filters):
     """The opportunity list filtered to what a report's figure counts (`dates`: which date the
     report's period applies to, "created" or "closed")."""
     return list_url(
-        reverse("sales:opportunity_list"), registration_status=RegistrationStatus.REGISTERED,
+        list_page("sales:opportunity_list"), registration_status=RegistrationStatus.REGISTERED,
         org_unit=params.get("org_unit"), product_line=params.get("product_line"),
         **{f"{dates}_after": params.get("date_from"), f"{dates}_before": params.get("date_to")}, **filters)
