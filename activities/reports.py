@@ -39,12 +39,16 @@ def not_contacted(user, *, org_unit=None, days=None, **_params):
     """Per owner: their customers the user may view, and how many were not contacted for `days`
     days (never contacted ones count from their creation, as on the customer list)."""
     from customers.models import Customer
-    from customers.selectors import not_contacted as not_contacted_since
+    from customers.selectors import not_contacted_condition
 
     days = days or 30
     customers = _in_unit(Customer.objects.visible_to(user, "view").filter(owner__isnull=False), org_unit)
-    totals = dict(customers.order_by().values_list("owner_id").annotate(n=Count("pk")))
-    stale = dict(not_contacted_since(customers, days).order_by().values_list("owner_id").annotate(n=Count("pk")))
+    # One grouped read for both figures (two took twice the time over a million customers).
+    grouped = customers.order_by().values_list("owner_id").annotate(
+        n=Count("pk"), stale=Count("pk", filter=not_contacted_condition(days)))
+    totals, stale = {}, {}
+    for owner_id, total, not_contacted_count in grouped:
+        totals[owner_id], stale[owner_id] = total, not_contacted_count
     people = _people(totals)
     rows = [{"owner": pk, "name": people.get(pk, ("", ""))[0], "unit": people.get(pk, ("", ""))[1],
              "customers": total, "not_contacted": stale.get(pk, 0), "days": days,

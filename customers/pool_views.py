@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from core.permissions import has_perm
 from core.replica import replica_reads
+from core.reports import list_url as core_list_url
 from core.widgets import AutocompleteSelect
 from org.models import Employee, OrgUnit
 
@@ -175,28 +176,31 @@ def not_contacted_page(request):
         return render(request, "customers/not_contacted.html", {
             "days": raw, "error": _("Enter a whole number of days between 1 and 3650.")}, status=400)
     counts = selectors.not_contacted_by_owner(request.user, days)
-    owners = Employee.objects.in_bulk({owner for _unit, owner, _count in counts})
-    units = {unit.pk: unit for unit in OrgUnit.all_objects.filter(pk__in={u for u, _o, _c in counts})}
+    # Names only (a row per owner: a manager's page lists hundreds), not whole model instances.
+    owner_names = {pk: str(Employee(pk=pk, username=username, first_name=first, last_name=last))
+                   for pk, username, first, last in Employee.objects.filter(
+                       pk__in={owner for _unit, owner, _count in counts}).values_list(
+                       "pk", "username", "first_name", "last_name")}
+    units = {pk: (name, path) for pk, name, path in OrgUnit.all_objects.filter(
+        pk__in={u for u, _o, _c in counts}).values_list("pk", "name", "path")}
     list_url = reverse("customers:customer_list")
     by_owner = sorted(
-        ({"unit": units.get(unit_id), "owner": owners.get(owner_id), "count": count,
-          "url": f"{list_url}?{urlencode({'not_contacted_days': days, 'owner': owner_id})}"}
+        ({"unit": units.get(unit_id, ("", ""))[0], "owner": owner_names.get(owner_id, ""), "count": count,
+          "path": units.get(unit_id, ("", ""))[1],
+          "url": core_list_url(list_url, not_contacted_days=days, owner=owner_id)}
          for unit_id, owner_id, count in counts),
-        key=lambda row: (row["unit"].path if row["unit"] else "", -row["count"]))
+        key=lambda row: (row["path"], -row["count"]))
     # A unit counts its own and its sub-units' customers, as the list's unit filter does.
     unit_totals = {}
-    paths = {unit.pk: unit.path for unit in units.values()}
-    ancestors_needed = set()
     for unit_id, _owner, count in counts:
-        for segment in (paths.get(unit_id) or "").split("."):
+        for segment in units.get(unit_id, ("", ""))[1].split("."):
             if segment:
                 ancestor = int(segment)
-                ancestors_needed.add(ancestor)
                 unit_totals[ancestor] = unit_totals.get(ancestor, 0) + count
-    visible_units = {unit.pk: unit for unit in OrgUnit.all_objects.filter(pk__in=ancestors_needed)}
-    by_unit = [{"unit": unit, "count": unit_totals[pk], "depth": unit.depth,
-                "url": f"{list_url}?{urlencode({'not_contacted_days': days, 'org_unit': pk})}"}
-               for pk, unit in sorted(visible_units.items(), key=lambda item: item[1].path)]
+    visible_units = OrgUnit.all_objects.filter(pk__in=set(unit_totals)).values_list("pk", "name", "path", "depth")
+    by_unit = [{"unit": name, "count": unit_totals[pk], "depth": depth,
+                "url": core_list_url(list_url, not_contacted_days=days, org_unit=pk)}
+               for pk, name, path, depth in sorted(visible_units, key=lambda unit: unit[2])]
     return render(request, "customers/not_contacted.html", {
         "days": days, "by_owner": by_owner, "by_unit": by_unit,
         "total": sum(count for _u, _o, count in counts),

@@ -19,8 +19,13 @@ def customers_by_level(user):
 def not_contacted(queryset, days, now=None):
     """Customers of `queryset` whose last contact is more than `days` days ago; never contacted
     ones count from their creation (a customer added yesterday is not "not contacted for 30 days")."""
+    return queryset.filter(not_contacted_condition(days, now))
+
+
+def not_contacted_condition(days, now=None):
+    """The Q of `not_contacted`, for a count filtered inside a grouped query."""
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    return queryset.filter(Q(last_contacted_at__lt=cutoff) | Q(last_contacted_at__isnull=True, created_at__lt=cutoff))
+    return Q(last_contacted_at__lt=cutoff) | Q(last_contacted_at__isnull=True, created_at__lt=cutoff)
 
 
 def not_contacted_by_owner(user, days, now=None):
