@@ -31,3 +31,4 @@ def test_figure_html_is_a_placeholder_without_script():
     html = str(figure_html(go.Figure(go.Bar(x=["制造业"], y=[3])), label="<b>by industry</b>"))
     assert html.startswith('<div class="kd-chart"') and "<script" not in html
     assert "&lt;b&gt;by industry" in html and "&quot;制造业&quot;" in html or "\\u5236" in html
+

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import exports, formatting
-from core.charts import figure_html
+from core.charts import figure_html, pop_title
 from core.permissions import has_perm
 from core.registry import get_report, reports
 from core.replica import replica_reads
@@ -80,8 +80,7 @@ def render_report(request, report, *, template="core/report.html", extra_context
     if chart is not None:
         # The title goes above the chart, as HTML: inside the figure plotly's tool bar covers it
         # on a phone.
-        title = chart.layout.title.text or ""
-        chart.update_layout(title=None, margin={"t": 24})
+        title = pop_title(chart)
     context.update({
         "chart_title": title,
         "params": params, "query": form.query(),

@@ -12,13 +12,14 @@ def funnel_chart(rows, params):
     steps = [row for row in rows if row["reached"] is not None]
     if not steps or not steps[0]["reached"]:
         return None
-    figure = go.Figure(go.Funnel(
-        y=[row["name"] for row in steps], x=[row["reached"] for row in steps],
-        textinfo="value+percent previous", marker={"color": [WON if row["kind"] == "won" else OPEN for row in steps]},
-        hovertemplate="%{y}: %{x}<extra></extra>"))
-    figure.update_layout(title={"text": _("%(pipeline)s: deals that reached each stage")
-                                % {"pipeline": steps[0]["pipeline"]}})
-    return figure
+    # A dict, not a Figure: the manager's dashboard draws it on every visit (core.charts).
+    return {"data": [{
+        "type": "funnel", "y": [row["name"] for row in steps], "x": [row["reached"] for row in steps],
+        "textinfo": "value+percent previous",
+        "marker": {"color": [WON if row["kind"] == "won" else OPEN for row in steps]},
+        "hovertemplate": "%{y}: %{x}<extra></extra>"}],
+        "layout": {"title": {"text": _("%(pipeline)s: deals that reached each stage")
+                             % {"pipeline": steps[0]["pipeline"]}}}}
 
 
 def win_loss_chart(rows, params):
