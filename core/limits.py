@@ -10,8 +10,10 @@
   reads it (JSON for the API, a short page otherwise), see `BodySizeLimitMiddleware`.
 """
 
+import contextlib
+
 from django.conf import settings
-from django.db import connection
+from django.db import OperationalError, connection, connections, router, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -92,3 +94,50 @@ def too_large_response(request, limit):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=413)
     return render(request, "413.html", {"message": message}, status=413)
+
+
+# --- a time budget for searches no index can answer ----------------------------------------------
+
+
+class TooSlow(Exception):
+    """Statements stopped by their time budget (`time_budget`)."""
+
+
+def search_budget_ms():
+    return settings.KEDAO["SEARCH_BUDGET_MS"]
+
+
+def too_broad_message(query):
+    return _("Searching “%(query)s” here reads too many records to answer quickly. Add a filter "
+             "(owner, unit, dates) or type more of the name.") % {"query": query[:50]}
+
+
+@contextlib.contextmanager
+def time_budget(model, milliseconds=None):
+    """Stops the reads of `model` run inside after `milliseconds` (PostgreSQL's statement_timeout)
+    and raises TooSlow. A text search that no index can answer (one or two Chinese characters:
+    pg_trgm extracts no trigram from them) over 10,000,000 activities read every row the user
+    sees: 15 s for a branch manager, 30–46 s for the CEO, holding an app worker and a database
+    core the whole time (and any signed-in user could ask it again and again). Other databases
+    run without a budget: the embedded SQLite holds small data."""
+    milliseconds = search_budget_ms() if milliseconds is None else milliseconds
+    alias = router.db_for_read(model)
+    database = connections[alias]
+    if database.vendor != "postgresql" or not milliseconds:
+        yield
+        return
+    try:
+        with transaction.atomic(using=alias):
+            with database.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                before = cursor.fetchone()[0]
+                # SET LOCAL: undone with the savepoint when the budget runs out; reset below otherwise
+                # (inside a longer transaction it would outlive this block).
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(milliseconds)}ms"])
+            yield
+            with database.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+            raise TooSlow from error
+        raise

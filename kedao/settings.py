@@ -351,6 +351,10 @@ KEDAO = {
     # branches (own rows, units, shares, account teams…) is taken branch by branch, each from its
     # own index (core.models.KedaoQuerySet._page_by_branch). Off: one query with the whole OR.
     "PAGE_BY_BRANCH": env_bool("KEDAO_PAGE_BY_BRANCH", True),
+    # A text search (`q` on a list or the API, the global search) stops after this many
+    # milliseconds on PostgreSQL and asks for a narrower one (core.limits.time_budget): two
+    # Chinese characters no index answers read all 10,000,000 activities (30 s). 0: no budget.
+    "SEARCH_BUDGET_MS": int(os.environ.get("KEDAO_SEARCH_BUDGET_MS", "1500")),
     "COMPANY_NAME": os.environ.get("KEDAO_COMPANY_NAME", _("Kedao CRM")),
     # API writes (PUT/PATCH/DELETE) must say which version they change (If-Match), or get a 428:
     # no silent lost update. On in production; a development or test run may leave it off.

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from core.api.schema import KedaoAutoSchema
+from core.limits import TooSlow, time_budget, too_broad_message
 from core.permissions import has_perm
 from core.services import VersionConflict, object_delete
 
@@ -73,6 +74,18 @@ class KedaoModelViewSet(viewsets.ModelViewSet):
         if expected and expected.strip() not in (instance.etag, f"W/{instance.etag}", "*"):
             raise VersionConflict(instance)
         return instance.version if expected else None
+
+    def list(self, request, *args, **kwargs):
+        searched = (request.query_params.get("q") or "").strip()
+        if not searched:
+            return super().list(request, *args, **kwargs)
+        try:
+            # A text search no index can answer: within a time budget, then a 400 naming `q`
+            # (core.limits.time_budget), not a worker held for 30 s.
+            with time_budget(self.model):
+                return super().list(request, *args, **kwargs)
+        except TooSlow:
+            raise ValidationError({"q": [too_broad_message(searched[:100])]}) from None
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

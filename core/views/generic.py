@@ -4,6 +4,8 @@ A new object type declares its queryset, filterset, table and form (see
 docs/development/adding-an-object.md); visibility always comes from `visible_to()`.
 """
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -20,6 +22,7 @@ from django_tables2.paginators import LazyPaginator
 from core import exports, formatting, limits, links
 from core.filtersets import list_count_limit
 from core.forms import ConfirmForm
+from core.limits import TooSlow, time_budget, too_broad_message
 from core.permissions import has_perm
 from core.registry import EAGER_PANELS, actions_for, get_object_type, panels_for
 from core.services import VersionConflict, object_delete, object_save
@@ -132,6 +135,46 @@ class ObjectListView(ObjectMixin, View):
                 request, rows, self.table_class, export_format, self.model._meta.verbose_name_plural
             )
         hidden = self.hidden_columns()
+        searched = (filterset.form.cleaned_data.get("q") or "").strip() if valid and filterset.is_bound else ""
+        too_broad = None
+        try:
+            # A text search no index can answer reads every visible row: it gets a time budget
+            # (core.limits.time_budget) and, past it, a message beside the search box.
+            with time_budget(self.model) if searched else contextlib.nullcontext():
+                table, count = self.page_and_count(request, rows, hidden, valid)
+        except TooSlow:
+            too_broad = too_broad_message(searched)
+            filterset.form.add_error("q", too_broad)
+            valid = False
+            table, count = self.page_and_count(request, queryset.none(), hidden, valid)
+        limit = list_count_limit()
+        context = self.base_context(
+            table=table, filterset=filterset, filter_valid=valid, count=min(count, limit),
+            count_capped=count > limit, per_page=self.per_page(), per_page_choices=PER_PAGE_CHOICES,
+            optional_columns=self.table_class.optional_columns(), hidden_columns=hidden,
+            bulk_edit_url=self.url("bulk_edit") if self.bulk_edit else None,
+            bulk_delete_url=self.url("bulk_delete"),
+            extra_bulk_actions=[{"label": label, "url": reverse(url_name), "icon": icon}
+                                for label, url_name, icon, permission in self.bulk_actions
+                                if has_perm(request.user, self.model, permission)],
+            query_without_page=self.query_without("page"),
+            import_url=self.import_url(),
+            # Shown above the results too: a search typed in the box replaces only the results.
+            search_error=too_broad,
+        )
+        template = self.template_name
+        if request.htmx and request.htmx.target == "object-list":
+            template = "core/partials/object_list_results.html"
+        # A search too broad to answer is not a malformed request: the page says what to do.
+        response = render(request, template, context, status=200 if valid or too_broad else 400)
+        if request.htmx and request.htmx.target == "object-list":
+            # The address bar keeps only the filters in use (a form sends every field, empty too).
+            query = filled_query(request.GET)
+            response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+        return response
+
+    def page_and_count(self, request, rows, hidden, valid):
+        """The table with its page of rows read, and the bounded count of `rows`."""
         # Not `request=`: django-tables2 would then paginate with Django's Paginator, whose full
         # COUNT(*) of the visible rows we avoid below (LazyPaginator and a bounded count).
         page_rows = rows.related_by_id() if hasattr(rows, "related_by_id") else rows
@@ -153,27 +196,7 @@ class ObjectListView(ObjectMixin, View):
         limit = list_count_limit()
         # A bounded count: exact up to the limit, "limit+" beyond, never a full scan of millions.
         count = rows.order_by()[: limit + 1].count() if valid else 0
-        context = self.base_context(
-            table=table, filterset=filterset, filter_valid=valid, count=min(count, limit),
-            count_capped=count > limit, per_page=per_page, per_page_choices=PER_PAGE_CHOICES,
-            optional_columns=self.table_class.optional_columns(), hidden_columns=hidden,
-            bulk_edit_url=self.url("bulk_edit") if self.bulk_edit else None,
-            bulk_delete_url=self.url("bulk_delete"),
-            extra_bulk_actions=[{"label": label, "url": reverse(url_name), "icon": icon}
-                                for label, url_name, icon, permission in self.bulk_actions
-                                if has_perm(request.user, self.model, permission)],
-            query_without_page=self.query_without("page"),
-            import_url=self.import_url(),
-        )
-        template = self.template_name
-        if request.htmx and request.htmx.target == "object-list":
-            template = "core/partials/object_list_results.html"
-        response = render(request, template, context, status=200 if valid else 400)
-        if request.htmx and request.htmx.target == "object-list":
-            # The address bar keeps only the filters in use (a form sends every field, empty too).
-            query = filled_query(request.GET)
-            response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
-        return response
+        return table, count
 
     def import_url(self):
         """The "Import" button's address when this type has an importer and the user may add."""
