@@ -6,7 +6,7 @@ figure links to the list of the records it counts."""
 from django import forms
 from django.db.models import Count, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.registry import ReportColumn, register_report
@@ -225,26 +225,26 @@ def _bars(rows, series, title):
 
 
 def not_contacted_chart(rows, params):
-    return _bars(rows, [("not_contacted", _gettext("Not contacted"), "#b02a37")],
-                 _gettext("Customers not contacted for %(days)s days, by owner") % {"days": params.get("days") or 30})
+    return _bars(rows, [("not_contacted", gettext("Not contacted"), "#b02a37")],
+                 gettext("Customers not contacted for %(days)s days, by owner") % {"days": params.get("days") or 30})
 
 
 def overdue_chart(rows, params):
-    return _bars(rows, [("tasks", _gettext("Overdue tasks"), "#b02a37"),
-                        ("others", _gettext("Overdue calls, visits and meetings"), "#fd7e14")],
-                 _gettext("Overdue work, by owner"))
+    return _bars(rows, [("tasks", gettext("Overdue tasks"), "#b02a37"),
+                        ("others", gettext("Overdue calls, visits and meetings"), "#fd7e14")],
+                 gettext("Overdue work, by owner"))
 
 
 def per_seller_chart(rows, params):
-    return _bars(rows, [("visit", _gettext("Visits"), "#0a58ca"), ("call", _gettext("Calls"), "#198754"),
-                        ("meeting", _gettext("Meetings"), "#6f42c1")],
-                 _gettext("Visits, calls and meetings done, by owner"))
+    return _bars(rows, [("visit", gettext("Visits"), "#0a58ca"), ("call", gettext("Calls"), "#198754"),
+                        ("meeting", gettext("Meetings"), "#6f42c1")],
+                 gettext("Visits, calls and meetings done, by owner"))
 
 
 def workload_chart(rows, params):
-    return _bars(rows, [("done", _gettext("Done in the period"), "#198754"),
-                        ("planned", _gettext("Planned ahead"), "#0a58ca"), ("overdue", _gettext("Overdue"), "#b02a37")],
-                 _gettext("Workload by org unit"))
+    return _bars(rows, [("done", gettext("Done in the period"), "#198754"),
+                        ("planned", gettext("Planned ahead"), "#0a58ca"), ("overdue", gettext("Overdue"), "#b02a37")],
+                 gettext("Workload by org unit"))
 
 
 def register():

@@ -99,6 +99,7 @@ def test_the_pages_drill_down_export_and_refuse_bad_input(client, work):
     html = page.content.decode()
     assert str(u["seller1"]) in html and str(u["south_seller"]) not in html
     assert 'data-testid="report-export"' in html  # the table's Excel download is offered
+    assert "已完成的拜访、电话和会议（按负责人）" in html  # the chart's title, in the page's language
     link = next(part.split('"')[0] for part in html.split('href="') if "kind=visit" in part.split('"')[0]
                 and f"owner={u['seller1'].pk}" in part.split('"')[0])
     listed = client.get(link.replace("&amp;", "&"))
