@@ -87,3 +87,12 @@ def test_the_global_search_says_which_type_was_too_broad(client, world, too_slow
     response = client.get("/search/", {"q": "张"})
     assert response.status_code == 200
     assert 'data-testid="search-too-broad-customers.customer"' in response.content.decode()
+
+
+def test_an_autocomplete_out_of_time_asks_for_more_of_the_name(client, world, too_slow):
+    CustomerFactory(owner=world.seller1, name="张江科技有限公司")
+    client.force_login(world.seller1)
+    html = client.get("/autocomplete/customers.customer/", {"q": "张"}).content.decode()
+    assert '<option value="">请输入更完整的名称</option>' in html and "张江科技" not in html
+    # Without a text, nothing is searched: the latest rows as before.
+    assert "张江科技有限公司" in client.get("/autocomplete/customers.customer/").content.decode()
