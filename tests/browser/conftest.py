@@ -181,6 +181,11 @@ def assert_accessible(page, what=""):
     over the current page: no serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # Not in the middle of a transition: a dialog fading in (Bootstrap's modal, 0.3 s) has its
+    # buttons at part opacity, which axe reads as too little contrast (a full run's failure).
+    # Endless animations (a loading spinner) are left running.
+    page.wait_for_function("""() => document.getAnimations().every(
+        a => a.playState !== "running" || a.effect.getTiming().iterations === Infinity)""")
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     report = "\n".join(
