@@ -96,7 +96,7 @@ def _body(columns, rows, params):
     """The table's rows as HTML, written here rather than by the template language: a report may
     have a thousand rows of nine cells (a CEO's visits per seller), which took the template
     ~250 ms. Every text is escaped as the template would."""
-    opening = [format_html_open(column) for column in columns]
+    opening = [_cell_opening(column) for column in columns]
     parts = []
     for row in rows:
         parts.append("<tr>")
@@ -110,7 +110,7 @@ def _body(columns, rows, params):
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-def format_html_open(column):
+def _cell_opening(column):
     """A cell's opening tag: its column's label (read by the phone layout) and alignment."""
     numeric = ' class="text-end kedao-num"' if column.kind != "text" else ""
     return f'<td data-label="{conditional_escape(column.label)}"{numeric}>'

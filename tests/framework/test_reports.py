@@ -119,3 +119,16 @@ def test_a_report_without_columns_has_no_page(client, world):
         assert "/reports/test.data_only/" not in client.get("/reports/").content.decode()
     finally:
         registry._reports.pop("test.data_only", None)
+
+
+def test_report_cells_and_links_are_escaped(client, world, report):
+    """The table is written in Python (core.views.reports._body), not by the template language:
+    a name with markup is shown as text, in the cell and in its drill-down link."""
+    ProjectFactory(owner=world.seller1, name='<script>alert("x")</script>&co', budget=Decimal("1.00"))
+    client.force_login(world.ceo)
+    page = client.get(f"/reports/{KEY}/").content.decode()
+    body = page.split('data-testid="report-table"')[1].split("</table>")[0]
+    assert "<script>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;co" in body
+    assert 'data-label="Name"' in body and 'class="text-end kedao-num"' in body
+    assert 'href="/projects/?q=%3Cscript%3E' in body  # the link's query, encoded
