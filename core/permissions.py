@@ -19,3 +19,9 @@ def scope_filter(user, model, action, deleted_parents=False):
     if deleted_parents:
         return permission_provider().scope_filter(user, model, action, deleted_parents=True)
     return permission_provider().scope_filter(user, model, action)
+
+
+def reaches_by_scope(user, model, action, owner_id, org_unit_id):
+    """True when a record of `model` with this owner and unit is within the user's own scopes
+    (no share or rule needed); False means "ask scope_filter"."""
+    return permission_provider().reaches_by_scope(user, model, action, owner_id, org_unit_id)

@@ -349,12 +349,16 @@ class PermissionProvider:
     def has_perm(self, user, model, action):
         raise NotImplementedError("No permission provider registered (is the org app installed?)")
 
+    def reaches_by_scope(self, user, model, action, owner_id, org_unit_id):
+        return False  # "not known": callers then ask scope_filter
+
 
 _permission_provider = PermissionProvider()
 
 
 def set_permission_provider(provider):
-    """`provider` has scope_filter(user, model, action) and has_perm(user, model, action)."""
+    """`provider` has scope_filter(user, model, action), has_perm(user, model, action) and
+    reaches_by_scope(user, model, action, owner_id, org_unit_id)."""
     global _permission_provider
     _permission_provider = provider
 

@@ -261,22 +261,36 @@ class KedaoTable(tables.Table):
         return self._kedao_related_fields
 
     def _hidden_ids(self, field):
-        from core.permissions import scope_filter
+        from core.permissions import reaches_by_scope, scope_filter
 
-        if scope_filter(self.request.user, field.related_model, "view") is None:
-            return set()  # the user sees every row of that type (org units; a CEO): no query
+        user = self.request.user
         page = getattr(self, "page", None)
+        reached = set()
         if page is not None:
             # The page holds the table's rows (django-tables2 paginates them), each with its record.
-            ids = {getattr(getattr(row, "record", row), field.attname) for row in page.object_list}
+            records = [getattr(row, "record", row) for row in page.object_list]
+            ids = {getattr(record, field.attname) for record in records}
+            # A related record the page already loaded, owned by the user or in a unit they reach
+            # (org.permissions.reaches_by_scope), needs no look-up: a seller's opportunities name
+            # their own customers, a branch manager's their branch's. No condition to build
+            # (shares, account teams, pools: four queries a page) and no query. Owner and unit
+            # are read from the instance's dict: deferred, they would cost a query per row.
+            for related in (field.get_cached_value(record) for record in records if field.is_cached(record)):
+                if related is not None and "owner_id" in related.__dict__ and reaches_by_scope(
+                        user, field.related_model, "view", related.__dict__["owner_id"],
+                        related.__dict__.get("org_unit_id")):
+                    reached.add(related.pk)
         else:  # an export: the ids alone, not the rows a second time
             rows = getattr(self.data, "data", self.data)
             ids = set(rows.values_list(field.attname, flat=True)) if hasattr(rows, "values_list") \
                 else {getattr(record, field.attname) for record in rows}
         ids.discard(None)
+        ids -= reached
+        if not ids or scope_filter(user, field.related_model, "view") is None:
+            return set()  # nothing left to check, or the user sees every row of that type: no query
         visible = set()
         ordered = sorted(ids)
-        manager = field.related_model._base_manager.visible_to(self.request.user, "view")
+        manager = field.related_model._base_manager.visible_to(user, "view")
         for start in range(0, len(ordered), 1000):  # an export: bounded IN lists
             visible |= set(manager.filter(pk__in=ordered[start:start + 1000]).values_list("pk", flat=True))
         return ids - visible

@@ -214,6 +214,24 @@ def rule_condition(user, model, action, skip_rules=()):
     return condition
 
 
+def reaches_by_scope(user, model, action, owner_id, org_unit_id):
+    """Whether a record of a scoped `model` with this owner and unit is within the user's own
+    scopes for `action` (own, subordinates, unit, subtree: the part of scope_filter's condition
+    that needs no share, pool or access rule). True is final; False only means "not by this
+    alone": ask scope_filter. Reads what a request has usually worked out already (grants,
+    units, subordinates), so a page can tell most related records visible without a query."""
+    if getattr(model, "scope_kind", "global") != "scoped" or not has_perm(user, model, action):
+        return False
+    scopes = granted_scopes(user, model, action)
+    if Scope.ALL in scopes or (owner_id is not None and owner_id == user.pk):
+        return True
+    if Scope.SUBORDINATES in scopes and owner_id in subordinate_ids(user):
+        return True
+    if org_unit_id is not None and (Scope.UNIT in scopes or Scope.SUBTREE in scopes):
+        return org_unit_id in unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
+    return False
+
+
 def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
     """`deleted_parents`: a child also counts when its parent is in the recycle bin (the bin lists
     a contact deleted before its customer, and restoring it says to restore the customer first).
