@@ -360,6 +360,36 @@ class KedaoQuerySet(models.QuerySet):
             return self
         return self.select_related(None).prefetch_related(*paths)
 
+    def narrow_related(self):
+        """The rows select_related() joins, read with only what a list shows of them: their
+        `display_fields` (what their __str__ reads), plus owner and unit for a scoped type (a
+        list checks with them whether the reader may see the record named: core.tables). A
+        list of 50 activities joined 50 whole customers, owners and units (80 columns, a third
+        of them dates to convert): 13.6 ms to read, 9 ms narrowed. A related type without
+        `display_fields` is read whole."""
+        related = self.query.select_related
+        only_mode = self.query.deferred_loading[0] and not self.query.deferred_loading[1]
+        if not isinstance(related, dict) or only_mode:
+            return self
+        deferred = []
+
+        def walk(model, tree, prefix):
+            for name, below in tree.items():
+                field = model._meta.get_field(name)
+                target = field.related_model
+                shown = getattr(target, "display_fields", None)
+                if shown is not None and (field.many_to_one or (field.one_to_one and field.concrete)):
+                    # A relation joined further on stays (a deferred key cannot be joined through).
+                    keep = {*shown, *below}
+                    if getattr(target, "scope_kind", None) == "scoped":
+                        keep |= {"owner", "org_unit"}
+                    deferred.extend(f"{prefix}{name}__{f.name}" for f in target._meta.concrete_fields
+                                    if not f.primary_key and f.name not in keep)
+                walk(target, below, f"{prefix}{name}__")
+
+        walk(self.model, related, "")
+        return self.defer(*deferred) if deferred else self
+
     # Bulk writes skip save(): rows that keep a search key (core.search) get it filled here, and
     # so do rows with other derived keys (`fill_derived_keys()` / `derived_key_fields(changed)`,
     # e.g. customers' duplicate-matching keys).

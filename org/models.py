@@ -13,6 +13,8 @@ PATH_SEGMENT = 8  # digits per level: "00000001.00000004"
 
 class OrgUnit(KedaoModel, SearchKeyModel):
     """A node of the organisation: company, region (大区), branch (分公司), department, team."""
+    # What a list reads of a unit it names (core.models.KedaoQuerySet.narrow_related): __str__.
+    display_fields = ("name",)
 
     search_text_fields = ("name",)
 
@@ -155,6 +157,8 @@ class EmployeeManager(UserManager.from_queryset(KedaoQuerySet)):
 
 class Employee(AbstractUser, SearchKeyModel):
     """A person who logs in. Belongs to one line unit; may report to several managers."""
+    # What a list reads of a person it names (core.models.KedaoQuerySet.narrow_related): __str__.
+    display_fields = ("first_name", "last_name", "username")
 
     # Found as 杨建华, yangjianhua or yjh, not only by the separate family and given names.
     search_text_fields = (("last_name", "first_name"),)

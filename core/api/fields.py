@@ -3,6 +3,7 @@ serializer by `bound_fields()`: an id must be a plain number within its column's
 ({"owner": 12.5} was taken as 12, 99999999999999999999 reached the database), and a list of
 related rows holds at most KEDAO["MAX_RELATED_ITEMS"] of them."""
 
+from django.db.models import Prefetch
 from rest_framework import relations, serializers
 
 from core import limits
@@ -21,7 +22,19 @@ class BoundedPrimaryKeyRelatedField(relations.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+# Where `light_many_prefetches()` leaves the related rows (pk only) of a many-to-many field.
+PREFETCHED_MANY = "_kedao_many_%s"
+
+
 class BoundedManyRelatedField(relations.ManyRelatedField):
+    def get_attribute(self, instance):
+        # The ids prefetched by light_many_prefetches(), when this field reads them by primary key.
+        if len(self.source_attrs) == 1 and isinstance(self.child_relation, relations.PrimaryKeyRelatedField):
+            rows = getattr(instance, PREFETCHED_MANY % self.source_attrs[0], None)
+            if rows is not None:
+                return rows
+        return super().get_attribute(instance)
+
     def to_internal_value(self, data):
         limit = limits.max_related_items()
         if isinstance(data, list | tuple) and len(data) > limit:
@@ -40,6 +53,34 @@ def bound_fields(fields):
             if type(field.child_relation) is relations.PrimaryKeyRelatedField:
                 field.child_relation.__class__ = BoundedPrimaryKeyRelatedField
     return fields
+
+
+def light_many_prefetches(queryset, fields):
+    """`queryset` with its plain many-to-many prefetches that the serializer's `fields` show as
+    lists of ids read as ids: pk-only rows kept in a list (PREFETCHED_MANY), instead of whole
+    rows behind a related manager. Django builds a filtered queryset per row to hold a plain
+    prefetch: the participants of 50 activities cost 3.6 ms, decision makers of 50 deals 5 ms;
+    this costs a few tenths. The rows are those of the target's default manager, as the
+    related manager's (a contact in the recycle bin is not listed)."""
+    lookups = queryset._prefetch_related_lookups
+    if not lookups:
+        return queryset
+    as_ids = {name for name, field in fields.items()
+              if isinstance(field, BoundedManyRelatedField) and len(field.source_attrs) == 1
+              and field.source_attrs[0] == name
+              and isinstance(field.child_relation, relations.PrimaryKeyRelatedField)
+              and field.child_relation.pk_field is None}
+    model, changed, rewritten = queryset.model, False, []
+    for lookup in lookups:
+        if isinstance(lookup, str) and lookup in as_ids:
+            field = model._meta.get_field(lookup)
+            if field.many_to_many and not field.auto_created:
+                target = field.related_model._default_manager.only("pk")
+                rewritten.append(Prefetch(lookup, queryset=target, to_attr=PREFETCHED_MANY % lookup))
+                changed = True
+                continue
+        rewritten.append(lookup)
+    return queryset.prefetch_related(None).prefetch_related(*rewritten) if changed else queryset
 
 
 def clean_text_data(serializer, data):

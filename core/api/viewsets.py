@@ -7,6 +7,7 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from core.api.fields import light_many_prefetches
 from core.api.schema import KedaoAutoSchema
 from core.limits import TooSlow, time_budget, too_broad_message
 from core.permissions import has_perm
@@ -78,14 +79,27 @@ class KedaoModelViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         searched = (request.query_params.get("q") or "").strip()
         if not searched:
-            return super().list(request, *args, **kwargs)
+            return self._list()
         try:
             # A text search no index can answer: within a time budget, then a 400 naming `q`
             # (core.limits.time_budget), not a worker held for 30 s.
             with time_budget(self.model):
-                return super().list(request, *args, **kwargs)
+                return self._list()
         except TooSlow:
             raise ValidationError({"q": [too_broad_message(searched[:100])]}) from None
+
+    def _list(self):
+        """DRF's list, with the serializer made first so that the rows' many-to-many ids are
+        prefetched as ids, not as whole rows (core.api.fields.light_many_prefetches), and the
+        related rows read narrowed to what names them (KedaoQuerySet.narrow_related)."""
+        serializer = self.get_serializer(many=True)
+        queryset = light_many_prefetches(self.filter_queryset(self.get_queryset()), serializer.child.fields)
+        if hasattr(queryset, "narrow_related"):
+            queryset = queryset.narrow_related()  # the related rows it names: their names
+        page = self.paginate_queryset(queryset)
+        serializer.instance = list(queryset) if page is None else page
+        data = serializer.data
+        return Response(data) if page is None else self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()

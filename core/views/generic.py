@@ -177,7 +177,8 @@ class ObjectListView(ObjectMixin, View):
         """The table with its page of rows read, and the bounded count of `rows`."""
         # Not `request=`: django-tables2 would then paginate with Django's Paginator, whose full
         # COUNT(*) of the visible rows we avoid below (LazyPaginator and a bounded count).
-        page_rows = rows.related_by_id() if hasattr(rows, "related_by_id") else rows
+        # The related rows a page names, read narrowed to what names them (narrow_related).
+        page_rows = rows.related_by_id().narrow_related() if hasattr(rows, "related_by_id") else rows
         table = self.table_class(page_rows, exclude=hidden)
         table.request = request
         sortable = self.filterset_class.ordering_params()

@@ -34,6 +34,8 @@ class Source(models.TextChoices):
 
 
 class Customer(ScopedModel, SearchKeyModel, MatchKeyModel):
+    # What a list reads of a customer it names (core.models.KedaoQuerySet.narrow_related): __str__.
+    display_fields = ("name",)
     # A customer without an owner sits in the public pool (公海) of its org unit (customers/pool.py);
     # org.permissions shows pool customers to the people of that unit's subtree.
     scope_pool = True
