@@ -13,8 +13,8 @@ from core.models import Share
 from core.permissions import reaches_by_scope
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
-from tests.example_app.tests.factories import ProjectFactory
 from tests.example_app.models import Project
+from tests.example_app.tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
