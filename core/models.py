@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, router
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from core.search import SearchKeyModel, fill_search_keys
@@ -72,6 +73,21 @@ def _fenced(item):
         name = item.lstrip("-")
         return OrderBy(Coalesce(F(name), F(name)), descending=descending)
     return item
+
+
+def _not_shown(model, name, below):
+    """The columns of relation `name` of `model` a list does not show (KedaoQuerySet.narrow_related):
+    all but the target's `display_fields`, its owner and unit for a scoped type, and the relations
+    `below` joined through it; none when the target declares no `display_fields`."""
+    field = model._meta.get_field(name)
+    target = field.related_model
+    shown = getattr(target, "display_fields", None)
+    if shown is None or not (field.many_to_one or (field.one_to_one and field.concrete)):
+        return []
+    keep = {*shown, *below}
+    if getattr(target, "scope_kind", None) == "scoped":
+        keep |= {"owner", "org_unit"}
+    return [f.name for f in target._meta.concrete_fields if not f.primary_key and f.name not in keep]
 
 
 class KedaoQuerySet(models.QuerySet):
@@ -341,24 +357,28 @@ class KedaoQuerySet(models.QuerySet):
     # relation's rows by id (one small query each).
     JOIN_LIMIT = 3
 
-    def related_by_id(self):
+    def related_by_id(self, narrow=False):
         """This queryset with select_related() turned into prefetch_related() when it joins more
         than JOIN_LIMIT relations: the same rows and related objects, planned in a fraction of
-        the time. Forward relations are fetched through the base manager either way."""
+        the time. Forward relations are fetched through the base manager either way. `narrow`:
+        the related rows read with only what names them, joined or fetched (narrow_related)."""
         related = self.query.select_related
         if not isinstance(related, dict):
             return self
         paths = []
 
-        def walk(tree, prefix):
+        def walk(model, tree, prefix):
             for name, below in tree.items():
-                paths.append(prefix + name)
-                walk(below, f"{prefix}{name}__")
+                target = model._meta.get_field(name).related_model
+                paths.append((prefix + name, target, _not_shown(model, name, below)))
+                walk(target, below, f"{prefix}{name}__")
 
-        walk(related, "")
+        walk(self.model, related, "")
         if len(paths) <= self.JOIN_LIMIT:
-            return self
-        return self.select_related(None).prefetch_related(*paths)
+            return self.narrow_related() if narrow else self
+        lookups = [Prefetch(path, queryset=target._base_manager.defer(*hidden)) if narrow and hidden else path
+                   for path, target, hidden in paths]
+        return self.select_related(None).prefetch_related(*lookups)
 
     def narrow_related(self):
         """The rows select_related() joins, read with only what a list shows of them: their
@@ -375,17 +395,8 @@ class KedaoQuerySet(models.QuerySet):
 
         def walk(model, tree, prefix):
             for name, below in tree.items():
-                field = model._meta.get_field(name)
-                target = field.related_model
-                shown = getattr(target, "display_fields", None)
-                if shown is not None and (field.many_to_one or (field.one_to_one and field.concrete)):
-                    # A relation joined further on stays (a deferred key cannot be joined through).
-                    keep = {*shown, *below}
-                    if getattr(target, "scope_kind", None) == "scoped":
-                        keep |= {"owner", "org_unit"}
-                    deferred.extend(f"{prefix}{name}__{f.name}" for f in target._meta.concrete_fields
-                                    if not f.primary_key and f.name not in keep)
-                walk(target, below, f"{prefix}{name}__")
+                deferred.extend(f"{prefix}{name}__{hidden}" for hidden in _not_shown(model, name, below))
+                walk(model._meta.get_field(name).related_model, below, f"{prefix}{name}__")
 
         walk(self.model, related, "")
         return self.defer(*deferred) if deferred else self

@@ -178,7 +178,7 @@ class ObjectListView(ObjectMixin, View):
         # Not `request=`: django-tables2 would then paginate with Django's Paginator, whose full
         # COUNT(*) of the visible rows we avoid below (LazyPaginator and a bounded count).
         # The related rows a page names, read narrowed to what names them (narrow_related).
-        page_rows = rows.related_by_id().narrow_related() if hasattr(rows, "related_by_id") else rows
+        page_rows = rows.related_by_id(narrow=True) if hasattr(rows, "related_by_id") else rows
         table = self.table_class(page_rows, exclude=hidden)
         table.request = request
         sortable = self.filterset_class.ordering_params()

@@ -57,3 +57,30 @@ def test_the_activity_list_and_api_name_customers_and_owners(client, world):
     row = next(r for r in client.get(reverse("activities-api:activity-list")).json()["results"]
                if r["subject"] == "窄读拜访")
     assert row["customer_name"] == customer.name and row["owner_name"] == str(world.seller1)
+
+
+def test_related_rows_fetched_by_id_are_narrowed_too(world):
+    """Past JOIN_LIMIT relations a page fetches its related rows by id (related_by_id): narrowed
+    the same way, still from the base manager (a customer in the recycle bin is still named)."""
+    from django.utils import timezone
+
+    from customers.models import Customer
+
+    customer = CustomerFactory(owner=world.seller1, name="分开读的客户有限公司")
+    ActivityFactory(owner=world.seller1, customer=customer)
+    Customer.all_objects.filter(pk=customer.pk).update(deleted_at=timezone.now())
+    rows = Activity.objects.select_related("customer", "opportunity", "owner", "org_unit", "updated_by")
+    assert len(rows.query.select_related) > Activity.objects.none().JOIN_LIMIT
+    narrowed = rows.related_by_id(narrow=True)
+    assert not narrowed.query.select_related
+    with CaptureQueriesContext(connection) as captured:
+        row = narrowed.get(customer_id=customer.pk)
+        names = (str(row.customer), str(row.owner), row.customer.owner_id)
+    assert names == (customer.name, str(world.seller1), world.seller1.pk)
+    assert "phone" in row.customer.get_deferred_fields()
+    before = len(captured)
+    with CaptureQueriesContext(connection) as again:
+        str(row.org_unit), str(row.customer)
+    # The row, then one query per relation that has rows: customer, owner, unit (no opportunity,
+    # no editor); naming them again reads nothing.
+    assert before == 4 and len(again) == 0
