@@ -91,3 +91,35 @@ def test_a_related_filter_is_scoped_when_used_and_costs_nothing_when_not(client,
     assert response.status_code == 400
     html = response.content.decode()
     assert 'data-field-error="customer"' in html and "拜访别人的客户" not in html
+
+
+def test_each_filterset_has_its_own_filters_and_never_a_field_built_from_the_class(world, rf):
+    """Filters are copied per request (core.filtersets._Filters), not deep-copied: what one request
+    changes (a filter's choices emptied, its widget, its bounds) reaches neither the class nor
+    another request, and a form field built from the class's own filters (as a schema generator
+    may) is not reused: its choices would be every customer, not the user's."""
+    from activities.filtersets import ActivityFilterSet
+    from activities.models import Activity
+    from activities.tests.factories import ActivityFactory
+
+    mine = ActivityFactory(owner=world.seller1)
+    theirs = ActivityFactory(owner=world.seller2)
+    base = ActivityFilterSet.base_filters["customer"]
+    base.field  # noqa: B018 — the class's own form field, with unscoped choices
+    base_extra = dict(base.extra)
+
+    def filterset(user, data):
+        request = rf.get("/activities/", data)
+        request.user = user
+        return ActivityFilterSet(request.GET, queryset=Activity.objects.all(), request=request)
+
+    idle = filterset(world.seller1, {})
+    used = filterset(world.seller1, {"customer": theirs.customer_id})
+    assert idle.filters["customer"] is not used.filters["customer"] is not base
+    assert idle.filters["customer"].queryset is not used.filters["customer"].queryset
+    assert idle.filters["customer"].extra is not base.extra and base.extra == base_extra
+    # Another's customer is refused, though the class's field would have taken it.
+    assert not used.is_valid() and "customer" in used.errors
+    own = filterset(world.seller1, {"customer": mine.customer_id})
+    assert own.is_valid() and list(own.qs) == [mine]
+    assert filterset(world.seller2, {"customer": theirs.customer_id}).is_valid()
