@@ -285,6 +285,28 @@ def test_not_contacted_filter_page_and_api(world, client):
     assert client.get(reverse("customers:not_contacted"), {"days": "0"}).status_code == 400
 
 
+def test_not_contacted_page_writes_its_rows_escaped(world, client):
+    """The page's two tables are written in Python (pool_views._not_contacted_rows): names are
+    escaped as the template would, each row links to the list of those customers, the units are
+    indented by depth; with nothing to show, each table says so."""
+    now = timezone.now()
+    world.seller1.last_name, world.seller1.first_name = "<b>王", "</td>伟"
+    world.seller1.save(update_fields=["last_name", "first_name"])
+    old = CustomerFactory(owner=world.seller1, name="久未联系")
+    Customer.objects.filter(pk=old.pk).update(created_at=now - 100 * DAY)
+    client.force_login(world.dept_head)
+    html = client.get(reverse("customers:not_contacted"), {"days": 30}).content.decode()
+    owners = html.split('data-testid="by-owner"')[1].split("</table>")[0]
+    assert "&lt;b&gt;王&lt;/td&gt;伟" in owners and "<b>王" not in owners
+    assert f"owner={world.seller1.pk}" in owners and "not_contacted_days=30" in owners
+    units = html.split('data-testid="by-unit"')[1].split("</table>")[0]
+    assert world.seller1.unit.name in units and 'class="ps-' in units
+    Customer.objects.filter(pk=old.pk).update(last_contacted_at=now)
+    html = client.get(reverse("customers:not_contacted"), {"days": 30}).content.decode()
+    assert html.count("Every customer you see was contacted recently.") + \
+        html.count("您可见的客户近期都有联系。") == 2
+
+
 # --- automatic return and warnings ---------------------------------------------------------------------
 
 
