@@ -45,6 +45,23 @@ def test_reaches_by_scope_follows_each_scope(world):
                                 world.seller1.pk, world.seller1.unit_id)
 
 
+def test_reaches_by_scope_never_says_visible_what_visible_to_hides(world):
+    """reaches_by_scope repeats the first part of scope_filter's rule in Python: for every user
+    of the world and customers of every owner and unit (the pool included), whatever it calls
+    visible is in visible_to(). A change to one rule that the other does not follow fails here."""
+    owners = [None, *world.users.values()]
+    customers = [CustomerFactory(owner=owner, org_unit=unit)
+                 for owner in owners for unit in {owner.unit if owner else None, world.units["nb1"]} if unit]
+    said = 0
+    for user in world.users.values():
+        visible = set(Customer.objects.visible_to(user, "view").values_list("pk", flat=True))
+        for customer in customers:
+            if reaches_by_scope(user, Customer, "view", customer.owner_id, customer.org_unit_id):
+                said += 1
+                assert customer.pk in visible, (user.username, customer.owner_id, customer.org_unit_id)
+    assert said > len(world.users)  # not vacuous: own records, subordinates' and units' were vouched for
+
+
 def _customer_checks(queries):
     """The statements that read which of the page's customers the reader may see."""
     return [q["sql"] for q in queries
