@@ -214,22 +214,37 @@ def rule_condition(user, model, action, skip_rules=()):
     return condition
 
 
+def own_reach(user, model, action):
+    """The owners and the units whose records of a scoped `model` the user's own scopes reach for
+    `action`: None for every record (scope "all"), else (owner ids, unit ids). Every scope
+    includes the user's own records; the others add up: subordinates on any line (they may sit
+    in other units) and the units the user belongs to or manages, with their sub-units for
+    "subtree". scope_filter writes this as the first part of its condition; reaches_by_scope
+    tests a loaded row against it: one rule, read once per request."""
+    scopes = granted_scopes(user, model, action)
+    if Scope.ALL in scopes:
+        return None
+    owners = {user.pk}
+    if Scope.SUBORDINATES in scopes:
+        owners |= subordinate_ids(user)
+    units = set()
+    if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
+        units = unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
+    return owners, units
+
+
 def reaches_by_scope(user, model, action, owner_id, org_unit_id):
-    """Whether a record of a scoped `model` with this owner and unit is within the user's own
-    scopes for `action` (own, subordinates, unit, subtree: the part of scope_filter's condition
-    that needs no share, pool or access rule). True is final; False only means "not by this
-    alone": ask scope_filter. Reads what a request has usually worked out already (grants,
-    units, subordinates), so a page can tell most related records visible without a query."""
+    """Whether a record of a scoped `model` with this owner and unit is in own_reach(): the part
+    of scope_filter's condition that needs no share, pool or access rule. True is final (the
+    condition is an OR); False only means "not by this alone": ask visible_to(). A page uses it
+    to tell most related records visible from their loaded rows, without a query."""
     if getattr(model, "scope_kind", "global") != "scoped" or not has_perm(user, model, action):
         return False
-    scopes = granted_scopes(user, model, action)
-    if Scope.ALL in scopes or (owner_id is not None and owner_id == user.pk):
+    reach = own_reach(user, model, action)
+    if reach is None:
         return True
-    if Scope.SUBORDINATES in scopes and owner_id in subordinate_ids(user):
-        return True
-    if org_unit_id is not None and (Scope.UNIT in scopes or Scope.SUBTREE in scopes):
-        return org_unit_id in unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
-    return False
+    owners, units = reach
+    return owner_id in owners or (org_unit_id is not None and org_unit_id in units)
 
 
 def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
@@ -267,25 +282,18 @@ def scope_filter(user, model, action, deleted_parents=False, skip_rules=()):
         return condition
     if kind != "scoped":
         return None
-    scopes = granted_scopes(user, model, action)
-    if Scope.ALL in scopes:
+    reach = own_reach(user, model, action)
+    if reach is None:
         return None
-    # Every scope includes the user's own records; the others add up: subordinates on any line
-    # (they may sit in other units) and the units the user belongs to or manages.
-    owners = {user.pk}
-    if Scope.SUBORDINATES in scopes:
-        owners |= subordinate_ids(user)
+    owners, units = reach
     condition = values_in("owner_id", sorted(owners)) if len(owners) > 1 else Q(owner_id=user.pk)
-    units_reached = False
+    units_reached = bool(units)
     # The part of the OR that holds most rows: the units when the user reaches some, else the
     # owners' own rows. A bounded count asks it first (core.models.KedaoQuerySet.count).
     dense = condition
-    if Scope.UNIT in scopes or Scope.SUBTREE in scopes:
-        units = unit_ids(user, with_subtree=Scope.SUBTREE in scopes)
-        units_reached = bool(units)
-        if units:
-            dense = values_in("org_unit_id", sorted(units))
-            condition |= dense
+    if units_reached:
+        dense = values_in("org_unit_id", sorted(units))
+        condition |= dense
     if getattr(model, "scope_pool", False) and action in POOL_ACTIONS:
         pools = pool_unit_ids(user)
         if pools:
