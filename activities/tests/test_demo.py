@@ -54,3 +54,20 @@ def test_the_activities_demo_is_believable_and_runs_once(demo):
     call_command("demo_data", customers=300, stdout=io.StringIO())
     assert sorted(Activity.objects.values_list("pk", "subject", "status")) == before
 
+
+
+@pytest.mark.parametrize("hour", [0, 12])
+def test_the_demo_loaded_at_any_hour_has_nothing_done_ahead(settings, tmp_path, monkeypatch, hour):
+    """Loaded at 00:30 in Beijing, today's visits (9:00–17:45) are all ahead: none is done yet.
+    The demo marked half of today's activities done whatever the hour, and the test above failed
+    between midnight and 9:00 China time."""
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    moment = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(hour, 30)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    call_command("demo_data", customers=60, stdout=io.StringIO())
+    rows = Activity.objects.all()
+    assert rows.exists()
+    assert not rows.filter(status=ActivityStatus.DONE, starts_at__gt=moment).exists()
+    assert not rows.filter(done_at__gt=moment).exists()
+    today_done = rows.filter(status=ActivityStatus.DONE, starts_at__date=moment.date())
+    assert today_done.exists() == (hour >= 12)

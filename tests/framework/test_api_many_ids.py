@@ -54,3 +54,8 @@ def test_participants_in_the_list_match_the_record_and_cost_no_query_per_row(cli
         rows = client.get(url).json()["results"]
     assert len(more) == len(few)
     assert sum(len(r["participants"]) for r in rows) == 2 + 4 * 3
+    # Read as ids: the participants' query reads no other column of theirs (a plain prefetch read
+    # whole employees, password hashes included, and built a queryset per row to hold them).
+    through = [q["sql"] for q in more.captured_queries if "activities_activity_participants" in q["sql"]
+               and q["sql"].lstrip().startswith("SELECT") and 'FROM "org_employee"' in q["sql"]]
+    assert through and all('"org_employee"."username"' not in sql.split(" FROM ")[0] for sql in through)
